@@ -1,0 +1,728 @@
+//! The master's side of the agent protocol (`docs/protocol.md`): admission through the
+//! registry, re-registration after either side restarts, health pings, disconnection and
+//! loss (scheduler-executor-api.md §6.10, §6.11).
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use mesos_proto::convert;
+use mesos_proto::internal::{AgentCall, AgentEvent, Task, agent_call, agent_event};
+use mesos_proto::v1::scheduler::{Event, event};
+use mesos_proto::v1::{AgentId, AgentInfo, ExecutorInfo, Resource, TaskState, task_status};
+use mesos_registry::Operation;
+use mesos_types::Time;
+use mesos_types::resources::Resources;
+
+use crate::tasks::TaskRecord;
+use crate::{ConnId, Master, Output, Timer};
+
+/// A registered agent.
+#[derive(Clone, Debug)]
+pub struct Agent {
+    /// Agent id.
+    pub id: String,
+    /// Its AgentInfo (id set).
+    pub info: AgentInfo,
+    /// `slave(1)@ip:port`.
+    pub pid: String,
+    /// mesos-rs version it runs.
+    pub version: String,
+    /// AgentInfo capability names.
+    pub capabilities: Vec<String>,
+    /// Its registration stream, while connected.
+    pub conn: Option<ConnId>,
+    /// That stream's id (agent calls must carry it).
+    pub stream_id: String,
+    /// Total resources, with checkpointed reservations and volumes applied.
+    pub total: Resources,
+    /// Dynamic reservations and persistent volumes it keeps.
+    pub checkpointed: Vec<Resource>,
+    /// First registration with this master.
+    pub registered_time: Time,
+    /// Latest re-registration.
+    pub reregistered_time: Option<Time>,
+    /// Outstanding offers of its resources.
+    pub offers: BTreeSet<String>,
+    /// Pings sent and not answered.
+    pub pings_missed: u32,
+    ping_outstanding: bool,
+    /// (framework id, task id) of active tasks here.
+    pub tasks: BTreeSet<(String, String)>,
+    /// Executors here: framework id → executor id → info.
+    pub executors: BTreeMap<String, BTreeMap<String, ExecutorInfo>>,
+}
+
+impl Agent {
+    /// The agent's advertised IP and port, from its pid.
+    pub fn address(&self) -> (String, i32) {
+        let address = self.pid.rsplit('@').next().unwrap_or_default();
+        match address.rsplit_once(':') {
+            Some((ip, port)) => (ip.to_string(), port.parse().unwrap_or(5051)),
+            None => (address.to_string(), self.info.port.unwrap_or(5051)),
+        }
+    }
+
+    /// Whether its stream is open.
+    pub fn connected(&self) -> bool {
+        self.conn.is_some()
+    }
+}
+
+/// The synchronous answer to an agent call.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum AgentReply {
+    /// 202, empty body.
+    Accepted,
+    /// 200 with a stream of [`AgentEvent`]s and this `Mesos-Stream-Id`.
+    Stream {
+        /// The stream id.
+        stream_id: String,
+    },
+    /// An HTTP error with a plain-text body.
+    Error {
+        /// Status code.
+        status: u16,
+        /// Body.
+        message: String,
+    },
+}
+
+impl AgentReply {
+    fn bad_request(message: impl Into<String>) -> AgentReply {
+        AgentReply::Error { status: 400, message: message.into() }
+    }
+}
+
+/// What to do when a registry operation commits.
+#[derive(Debug)]
+pub(crate) enum PendingOp {
+    Admit { conn: ConnId, stream_id: String, register: Box<agent_call::Register>, agent_id: String },
+    Readmit { conn: ConnId, stream_id: String, reregister: Box<agent_call::Reregister> },
+    Unreachable { agent_id: String },
+    Removed { agent_id: String },
+}
+
+impl Master {
+    /// Handles one call from an agent. `conn` names the response stream REGISTER and
+    /// REREGISTER get; `stream_header` is the request's `Mesos-Stream-Id`.
+    pub fn agent_call(
+        &mut self,
+        now: Time,
+        conn: ConnId,
+        call: AgentCall,
+        stream_header: Option<&str>,
+    ) -> AgentReply {
+        let call_type =
+            call.r#type.and_then(|t| agent_call::Type::try_from(t).ok()).unwrap_or(agent_call::Type::Unknown);
+        match call_type {
+            agent_call::Type::Unknown => AgentReply::bad_request("Expecting 'type' to be present"),
+            agent_call::Type::Register => match call.register {
+                Some(register) => self.register_agent(conn, register),
+                None => AgentReply::bad_request("Expecting 'register' to be present"),
+            },
+            agent_call::Type::Reregister => match call.reregister {
+                Some(reregister) => self.reregister_agent(now, conn, reregister),
+                None => AgentReply::bad_request("Expecting 'reregister' to be present"),
+            },
+            _ => {
+                let agent_id = call.agent_id.as_ref().map(|id| id.value.clone()).unwrap_or_default();
+                let Some(agent) = self.agents.get(&agent_id) else {
+                    self.counters.dropped_messages += 1;
+                    return AgentReply::bad_request(format!("Agent '{agent_id}' is not registered"));
+                };
+                if stream_header != Some(agent.stream_id.as_str()) {
+                    return AgentReply::bad_request(
+                        "The 'Mesos-Stream-Id' header does not match the agent's registration stream",
+                    );
+                }
+                self.registered_agent_call(now, &agent_id, call_type, call)
+            }
+        }
+    }
+
+    fn registered_agent_call(
+        &mut self,
+        now: Time,
+        agent_id: &str,
+        call_type: agent_call::Type,
+        call: AgentCall,
+    ) -> AgentReply {
+        match call_type {
+            agent_call::Type::StatusUpdate => match call.status_update {
+                Some(update) => {
+                    self.status_update(now, agent_id, update);
+                    AgentReply::Accepted
+                }
+                None => AgentReply::bad_request("Expecting 'status_update' to be present"),
+            },
+            agent_call::Type::Pong => {
+                if let Some(agent) = self.agents.get_mut(agent_id) {
+                    agent.pings_missed = 0;
+                    agent.ping_outstanding = false;
+                }
+                AgentReply::Accepted
+            }
+            agent_call::Type::ExecutorExited => match call.executor_exited {
+                Some(exited) => {
+                    self.executor_exited(now, agent_id, exited);
+                    AgentReply::Accepted
+                }
+                None => AgentReply::bad_request("Expecting 'executor_exited' to be present"),
+            },
+            agent_call::Type::ExecutorMessage => match call.executor_message {
+                Some(message) => {
+                    let framework_id = message.framework_id.value.clone();
+                    if self.frameworks.get(&framework_id).is_some_and(|f| f.connected()) {
+                        self.counters.valid_executor_to_framework_messages += 1;
+                        let event = Event {
+                            r#type: Some(event::Type::Message as i32),
+                            message: Some(event::Message {
+                                agent_id: AgentId { value: agent_id.to_string() },
+                                executor_id: message.executor_id,
+                                data: message.data,
+                            }),
+                            ..Default::default()
+                        };
+                        self.send_event(&framework_id, event);
+                    } else {
+                        self.counters.invalid_executor_to_framework_messages += 1;
+                    }
+                    AgentReply::Accepted
+                }
+                None => AgentReply::bad_request("Expecting 'executor_message' to be present"),
+            },
+            agent_call::Type::UpdateResources => match call.update_resources {
+                Some(update) => match convert::resources_from_proto(&update.total) {
+                    Ok(total) => {
+                        self.rescind_agent_offers(agent_id);
+                        if let Some(agent) = self.agents.get_mut(agent_id) {
+                            agent.total = total.clone();
+                        }
+                        let _ = self.allocator.update_agent_total(agent_id, total);
+                        self.allocate_soon();
+                        AgentReply::Accepted
+                    }
+                    Err(e) => AgentReply::bad_request(format!("Invalid resources: {e}")),
+                },
+                None => AgentReply::bad_request("Expecting 'update_resources' to be present"),
+            },
+            agent_call::Type::Unregister => {
+                self.remove_agent_tasks(now, agent_id, RemovalCause::Unregistered);
+                self.persist(
+                    Operation::RemoveAgent(agent_id.to_string()),
+                    PendingOp::Removed { agent_id: agent_id.to_string() },
+                );
+                AgentReply::Accepted
+            }
+            agent_call::Type::Unknown | agent_call::Type::Register | agent_call::Type::Reregister => {
+                unreachable!("dispatched by agent_call")
+            }
+        }
+    }
+
+    fn register_agent(&mut self, conn: ConnId, register: agent_call::Register) -> AgentReply {
+        if let Err(e) = convert::resources_from_proto(&register.agent_info.resources) {
+            return AgentReply::bad_request(format!("Invalid agent resources: {e}"));
+        }
+        if register.agent_info.hostname.is_empty() {
+            return AgentReply::bad_request("Agent hostname must not be empty");
+        }
+        let stream_id = self.new_uuid_string();
+        let agent_id = format!("{}-S{}", self.config.master_info.id, self.next_agent);
+        self.next_agent += 1;
+        let mut info = register.agent_info.clone();
+        info.id = Some(AgentId { value: agent_id.clone() });
+        self.persist(
+            Operation::AdmitAgent(info),
+            PendingOp::Admit { conn, stream_id: stream_id.clone(), register: Box::new(register), agent_id },
+        );
+        AgentReply::Stream { stream_id }
+    }
+
+    fn reregister_agent(
+        &mut self,
+        now: Time,
+        conn: ConnId,
+        reregister: agent_call::Reregister,
+    ) -> AgentReply {
+        let Some(agent_id) =
+            reregister.agent_info.id.as_ref().map(|id| id.value.clone()).filter(|id| !id.is_empty())
+        else {
+            return AgentReply::bad_request("Re-registration requires 'agent_info.id'");
+        };
+        if let Err(e) = convert::resources_from_proto(&reregister.agent_info.resources) {
+            return AgentReply::bad_request(format!("Invalid agent resources: {e}"));
+        }
+        let stream_id = self.new_uuid_string();
+        if self.registry.gone.contains_key(&agent_id) {
+            self.send_agent_shutdown(conn, "Agent has been marked gone");
+            return AgentReply::Stream { stream_id };
+        }
+        if self.agents.contains_key(&agent_id) {
+            self.reconnect_agent(now, conn, stream_id.clone(), &agent_id, &reregister);
+            return AgentReply::Stream { stream_id };
+        }
+        self.persist(
+            Operation::MarkReachable(reregister.agent_info.clone()),
+            PendingOp::Readmit { conn, stream_id: stream_id.clone(), reregister: Box::new(reregister) },
+        );
+        AgentReply::Stream { stream_id }
+    }
+
+    /// A registered agent re-registers (it restarted, or its stream broke): swap the stream
+    /// and let it reconcile the tasks the master believes it runs.
+    fn reconnect_agent(
+        &mut self,
+        now: Time,
+        conn: ConnId,
+        stream_id: String,
+        agent_id: &str,
+        reregister: &agent_call::Reregister,
+    ) {
+        let Some(agent) = self.agents.get_mut(agent_id) else { return };
+        let old_conn = agent.conn.replace(conn);
+        agent.stream_id = stream_id;
+        agent.reregistered_time = Some(now);
+        agent.pings_missed = 0;
+        agent.ping_outstanding = false;
+        agent.pid = reregister.pid.clone().unwrap_or_else(|| agent.pid.clone());
+        if let Some(old) = old_conn.filter(|old| *old != conn) {
+            self.outputs.push_back(Output::CloseAgent { conn: old });
+        }
+        self.counters.slave_reregistrations += 1;
+        let _ = self.allocator.set_agent_active(agent_id, true);
+        self.send_registered(agent_id, agent_event::Type::Reregistered);
+        // Tasks the master knows that the agent did not report: the agent answers for them
+        // with status updates (typically TASK_LOST/TASK_DROPPED for never-delivered tasks).
+        let reported: BTreeSet<(String, String)> = reregister
+            .tasks
+            .iter()
+            .map(|t| (t.framework_id.value.clone(), t.task_id.value.clone()))
+            .collect();
+        let missing: Vec<Task> = self
+            .agents
+            .get(agent_id)
+            .map(|a| a.tasks.iter().filter(|key| !reported.contains(*key)).cloned().collect::<Vec<_>>())
+            .unwrap_or_default()
+            .into_iter()
+            .filter_map(|(fw, task)| {
+                self.frameworks.get(&fw).and_then(|f| f.tasks.get(&task)).map(TaskRecord::to_task)
+            })
+            .collect();
+        if !missing.is_empty() {
+            let event = AgentEvent {
+                r#type: Some(agent_event::Type::ReconcileTasks as i32),
+                reconcile_tasks: Some(agent_event::ReconcileTasks { tasks: missing }),
+                ..Default::default()
+            };
+            self.send_to_agent(agent_id, event);
+        }
+        self.allocate_soon();
+    }
+
+    /// The shell finished (or failed) a registry write.
+    pub fn registry_committed(&mut self, now: Time, id: u64, result: Result<(), String>) {
+        let Some(pending) = self.pending.remove(&id) else { return };
+        if let Err(reason) = result {
+            // The write did not happen: undo nothing (nothing was applied yet) and make the
+            // agent retry by closing its stream.
+            match pending {
+                PendingOp::Admit { conn, .. } | PendingOp::Readmit { conn, .. } => {
+                    self.outputs.push_back(Output::CloseAgent { conn });
+                }
+                _ => {}
+            }
+            let _ = reason;
+            return;
+        }
+        match pending {
+            PendingOp::Admit { conn, stream_id, register, agent_id } => {
+                self.admit(now, conn, stream_id, *register, agent_id);
+            }
+            PendingOp::Readmit { conn, stream_id, reregister } => {
+                self.readmit(now, conn, stream_id, *reregister)
+            }
+            PendingOp::Unreachable { agent_id } => self.agent_unreachable(now, &agent_id),
+            PendingOp::Removed { agent_id } => self.forget_agent(&agent_id),
+        }
+    }
+
+    /// Applies an operation to the master's copy of the registry. The shell applies the same
+    /// operation to the stored copy; the core's copy is what `/registrar(1)/registry` shows.
+    fn apply_registry(&mut self, operation: Operation) {
+        let _ = operation.apply(&mut self.registry);
+    }
+
+    fn admit(
+        &mut self,
+        now: Time,
+        conn: ConnId,
+        stream_id: String,
+        register: agent_call::Register,
+        agent_id: String,
+    ) {
+        let mut info = register.agent_info;
+        info.id = Some(AgentId { value: agent_id.clone() });
+        self.apply_registry(Operation::AdmitAgent(info.clone()));
+        let total = agent_total(&info.resources, &register.checkpointed_resources);
+        let pid = register
+            .pid
+            .unwrap_or_else(|| format!("slave(1)@{}:{}", info.hostname, info.port.unwrap_or(5051)));
+        self.agents.insert(
+            agent_id.clone(),
+            Agent {
+                id: agent_id.clone(),
+                info,
+                pid,
+                version: register.version.unwrap_or_default(),
+                capabilities: register.capabilities,
+                conn: Some(conn),
+                stream_id,
+                total: total.clone(),
+                checkpointed: register.checkpointed_resources,
+                registered_time: now,
+                reregistered_time: None,
+                offers: BTreeSet::new(),
+                pings_missed: 0,
+                ping_outstanding: false,
+                tasks: BTreeSet::new(),
+                executors: BTreeMap::new(),
+            },
+        );
+        let _ = self.allocator.add_agent(&agent_id, total, &BTreeMap::new());
+        self.counters.slave_registrations += 1;
+        self.send_registered(&agent_id, agent_event::Type::Registered);
+        self.allocate_soon();
+    }
+
+    fn readmit(&mut self, now: Time, conn: ConnId, stream_id: String, reregister: agent_call::Reregister) {
+        let info = reregister.agent_info.clone();
+        let Some(agent_id) = info.id.as_ref().map(|id| id.value.clone()) else { return };
+        self.apply_registry(Operation::MarkReachable(info.clone()));
+        self.recovered_agents.remove(&agent_id);
+        self.disarm_reregister_timeout_if_done();
+        for framework in &reregister.frameworks {
+            self.recover_framework(now, framework);
+        }
+        let total = agent_total(&info.resources, &reregister.checkpointed_resources);
+        let pid = reregister
+            .pid
+            .clone()
+            .unwrap_or_else(|| format!("slave(1)@{}:{}", info.hostname, info.port.unwrap_or(5051)));
+        let mut agent = Agent {
+            id: agent_id.clone(),
+            info,
+            pid,
+            version: reregister.version.clone().unwrap_or_default(),
+            capabilities: reregister.capabilities.clone(),
+            conn: Some(conn),
+            stream_id,
+            total: total.clone(),
+            checkpointed: reregister.checkpointed_resources.clone(),
+            registered_time: now,
+            reregistered_time: Some(now),
+            offers: BTreeSet::new(),
+            pings_missed: 0,
+            ping_outstanding: false,
+            tasks: BTreeSet::new(),
+            executors: BTreeMap::new(),
+        };
+        let mut used: BTreeMap<String, Resources> = BTreeMap::new();
+        for executor in &reregister.executors {
+            let Some(framework_id) = executor.framework_id.as_ref().map(|id| id.value.clone()) else {
+                continue;
+            };
+            if let Ok(resources) = convert::resources_from_proto(&executor.resources) {
+                *used.entry(framework_id.clone()).or_default() += &resources;
+            }
+            agent
+                .executors
+                .entry(framework_id.clone())
+                .or_default()
+                .insert(executor.executor_id.value.clone(), executor.clone());
+            if let Some(framework) = self.frameworks.get_mut(&framework_id) {
+                framework
+                    .executors
+                    .entry(agent_id.clone())
+                    .or_default()
+                    .insert(executor.executor_id.value.clone(), executor.clone());
+            }
+        }
+        let mut back_from_unreachable = Vec::new();
+        for task in &reregister.tasks {
+            let framework_id = task.framework_id.value.clone();
+            let task_id = task.task_id.value.clone();
+            let record = TaskRecord::from_task(task);
+            let terminal = record.latest_state().is_terminal();
+            if !terminal {
+                *used.entry(framework_id.clone()).or_default() += &record.resources;
+            }
+            agent.tasks.insert((framework_id.clone(), task_id.clone()));
+            if let Some(framework) = self.frameworks.get_mut(&framework_id) {
+                if framework.unreachable_tasks.remove(&task_id).is_some() {
+                    back_from_unreachable.push((framework_id.clone(), task_id.clone()));
+                }
+                framework.tasks.insert(task_id, record);
+            }
+        }
+        self.agents.insert(agent_id.clone(), agent);
+        let _ = self.allocator.add_agent(&agent_id, total, &used);
+        self.counters.slave_reregistrations += 1;
+        self.send_registered(&agent_id, agent_event::Type::Reregistered);
+        for (framework_id, task_id) in back_from_unreachable {
+            let Some(task) = self.frameworks.get(&framework_id).and_then(|f| f.tasks.get(&task_id)).cloned()
+            else {
+                continue;
+            };
+            let status = self.master_status(
+                &task,
+                task.latest_state(),
+                task_status::Reason::ReasonAgentReregistered,
+                "Agent re-registered",
+                now,
+            );
+            self.send_update(&framework_id, status);
+        }
+        self.allocate_soon();
+    }
+
+    fn send_registered(&mut self, agent_id: &str, kind: agent_event::Type) {
+        let event = AgentEvent {
+            r#type: Some(kind as i32),
+            registered: Some(agent_event::Registered {
+                agent_id: AgentId { value: agent_id.to_string() },
+                master_info: self.config.master_info.clone(),
+                ping_interval_seconds: Some(self.config.agent_ping_timeout.as_secs_f64()),
+            }),
+            ..Default::default()
+        };
+        self.send_to_agent(agent_id, event);
+    }
+
+    fn send_agent_shutdown(&mut self, conn: ConnId, message: &str) {
+        let event = AgentEvent {
+            r#type: Some(agent_event::Type::Shutdown as i32),
+            shutdown: Some(agent_event::Shutdown { message: message.to_string() }),
+            ..Default::default()
+        };
+        self.outputs.push_back(Output::AgentEvent { conn, event: Box::new(event) });
+        self.outputs.push_back(Output::CloseAgent { conn });
+    }
+
+    /// Queues an event for an agent's stream; dropped if the agent is not connected (it
+    /// learns the state again when it re-registers).
+    pub(crate) fn send_to_agent(&mut self, agent_id: &str, event: AgentEvent) {
+        if let Some(conn) = self.agents.get(agent_id).and_then(|a| a.conn) {
+            self.outputs.push_back(Output::AgentEvent { conn, event: Box::new(event) });
+        }
+    }
+
+    /// The shell saw an agent's registration stream end.
+    pub fn agent_stream_closed(&mut self, now: Time, conn: ConnId) {
+        let Some(agent_id) = self.agents.values().find(|a| a.conn == Some(conn)).map(|a| a.id.clone()) else {
+            return;
+        };
+        if let Some(agent) = self.agents.get_mut(&agent_id) {
+            agent.conn = None;
+        }
+        let _ = self.allocator.set_agent_active(&agent_id, false);
+        self.rescind_agent_offers(&agent_id);
+        // Tasks of frameworks that do not checkpoint die with the agent's connection (the
+        // agent kills them when it notices), so they are lost now.
+        let doomed: Vec<(String, String)> = self
+            .agents
+            .get(&agent_id)
+            .map(|a| a.tasks.iter().cloned().collect::<Vec<_>>())
+            .unwrap_or_default()
+            .into_iter()
+            .filter(|(fw, _)| self.frameworks.get(fw).is_some_and(|f| !f.info.checkpoint.unwrap_or(false)))
+            .collect();
+        for (framework_id, task_id) in doomed {
+            self.lose_task(
+                now,
+                &agent_id,
+                &framework_id,
+                &task_id,
+                TaskState::TaskLost,
+                task_status::Reason::ReasonAgentDisconnected,
+                "Agent disconnected",
+            );
+        }
+    }
+
+    pub(crate) fn ping_agents(&mut self, now: Time) {
+        let max = self.config.max_agent_ping_timeouts;
+        let mut lost = Vec::new();
+        let mut ping = Vec::new();
+        for agent in self.agents.values_mut() {
+            if agent.ping_outstanding || agent.conn.is_none() {
+                agent.pings_missed += 1;
+            }
+            if agent.pings_missed >= max {
+                lost.push(agent.id.clone());
+            } else if agent.conn.is_some() {
+                agent.ping_outstanding = true;
+                ping.push(agent.id.clone());
+            }
+        }
+        for agent_id in ping {
+            let event = AgentEvent { r#type: Some(agent_event::Type::Ping as i32), ..Default::default() };
+            self.send_to_agent(&agent_id, event);
+        }
+        for agent_id in lost {
+            self.mark_unreachable(now, &agent_id);
+        }
+    }
+
+    fn mark_unreachable(&mut self, now: Time, agent_id: &str) {
+        if self.pending.values().any(|p| matches!(p, PendingOp::Unreachable { agent_id: a } if a == agent_id))
+        {
+            return;
+        }
+        let operation = Operation::MarkUnreachable {
+            agent_id: agent_id.to_string(),
+            timestamp_nanos: now.as_nanos() as i64,
+        };
+        self.persist(operation, PendingOp::Unreachable { agent_id: agent_id.to_string() });
+    }
+
+    pub(crate) fn reregister_timeout(&mut self, now: Time) {
+        let missing: Vec<String> = self.recovered_agents.keys().cloned().collect();
+        for agent_id in missing {
+            self.recovered_agents.remove(&agent_id);
+            self.mark_unreachable(now, &agent_id);
+        }
+    }
+
+    /// Commit of MarkUnreachable: the agent's tasks become unreachable (TASK_LOST for
+    /// frameworks that are not partition-aware), its offers are rescinded and every
+    /// framework hears that the agent is gone.
+    fn agent_unreachable(&mut self, now: Time, agent_id: &str) {
+        self.apply_registry(Operation::MarkUnreachable {
+            agent_id: agent_id.to_string(),
+            timestamp_nanos: now.as_nanos() as i64,
+        });
+        if !self.agents.contains_key(agent_id) {
+            return;
+        }
+        self.counters.slave_unreachable_completed += 1;
+        self.counters.slave_removals += 1;
+        self.rescind_agent_offers(agent_id);
+        self.remove_agent_tasks(now, agent_id, RemovalCause::Unreachable);
+        if let Some(agent) = self.agents.remove(agent_id) {
+            if let Some(conn) = agent.conn {
+                self.outputs.push_back(Output::CloseAgent { conn });
+            }
+        }
+        let _ = self.allocator.remove_agent(agent_id);
+        let failure = Event {
+            r#type: Some(event::Type::Failure as i32),
+            failure: Some(event::Failure {
+                agent_id: Some(AgentId { value: agent_id.to_string() }),
+                ..Default::default()
+            }),
+            ..Default::default()
+        };
+        let connected: Vec<String> =
+            self.frameworks.values().filter(|f| f.connected()).map(|f| f.id.clone()).collect();
+        for framework_id in connected {
+            self.send_event(&framework_id, failure.clone());
+        }
+    }
+
+    fn forget_agent(&mut self, agent_id: &str) {
+        self.apply_registry(Operation::RemoveAgent(agent_id.to_string()));
+        self.rescind_agent_offers(agent_id);
+        if let Some(agent) = self.agents.remove(agent_id) {
+            if let Some(conn) = agent.conn {
+                self.outputs.push_back(Output::CloseAgent { conn });
+            }
+        }
+        let _ = self.allocator.remove_agent(agent_id);
+        self.counters.slave_removals += 1;
+    }
+
+    fn executor_exited(&mut self, now: Time, agent_id: &str, exited: agent_call::ExecutorExited) {
+        let framework_id = exited.framework_id.value.clone();
+        let executor_id = exited.executor_id.value.clone();
+        let mut executor = None;
+        if let Some(agent) = self.agents.get_mut(agent_id) {
+            if let Some(executors) = agent.executors.get_mut(&framework_id) {
+                executor = executors.remove(&executor_id);
+                if executors.is_empty() {
+                    agent.executors.remove(&framework_id);
+                }
+            }
+        }
+        if let Some(framework) = self.frameworks.get_mut(&framework_id) {
+            if let Some(executors) = framework.executors.get_mut(agent_id) {
+                executors.remove(&executor_id);
+                if executors.is_empty() {
+                    framework.executors.remove(agent_id);
+                }
+            }
+        }
+        if let Some(executor) = executor {
+            if let Ok(resources) = convert::resources_from_proto(&executor.resources) {
+                if !resources.is_empty() {
+                    self.allocator.recover(&framework_id, agent_id, &resources, None, now);
+                    self.allocate_soon();
+                }
+            }
+        }
+        let failure = Event {
+            r#type: Some(event::Type::Failure as i32),
+            failure: Some(event::Failure {
+                agent_id: Some(AgentId { value: agent_id.to_string() }),
+                executor_id: Some(exited.executor_id),
+                status: Some(exited.status),
+            }),
+            ..Default::default()
+        };
+        self.send_event(&framework_id, failure);
+    }
+
+    /// Registered agents.
+    pub fn agents(&self) -> impl Iterator<Item = &Agent> {
+        self.agents.values()
+    }
+
+    /// One registered agent.
+    pub fn agent(&self, id: &str) -> Option<&Agent> {
+        self.agents.get(id)
+    }
+
+    /// Agents known from the registry that have not re-registered yet.
+    pub fn recovered_agents(&self) -> impl Iterator<Item = &AgentInfo> {
+        self.recovered_agents.values()
+    }
+
+    pub(crate) fn disarm_reregister_timeout_if_done(&mut self) {
+        if self.recovered_agents.is_empty() {
+            self.disarm(&Timer::ReregisterTimeout);
+        }
+    }
+}
+
+/// Why an agent's tasks are being taken away from it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum RemovalCause {
+    Unreachable,
+    Unregistered,
+}
+
+/// The agent's total: its static resources with checkpointed dynamic reservations and
+/// volumes carved out of them.
+pub(crate) fn agent_total(info_resources: &[Resource], checkpointed: &[Resource]) -> Resources {
+    let mut total = convert::resources_from_proto(info_resources).unwrap_or_default();
+    if let Ok(checkpointed) = convert::resources_from_proto(checkpointed) {
+        for resource in checkpointed.iter() {
+            let single = Resources::from(resource.clone());
+            let base = convert::strip_dynamic(&single);
+            if total.contains(&base) {
+                total -= &base;
+                total += &single;
+            }
+        }
+    }
+    total
+}

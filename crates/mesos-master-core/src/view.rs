@@ -1,0 +1,109 @@
+//! Read-only summaries the HTTP endpoints render (`/master/roles`, resource totals).
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use mesos_types::resources::Resources;
+
+use crate::Master;
+
+/// One role as `/master/roles` shows it.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct RoleView {
+    /// Role name.
+    pub name: String,
+    /// Weight (default 1).
+    pub weight: f64,
+    /// Frameworks subscribed to it.
+    pub frameworks: BTreeSet<String>,
+    /// Resources used by tasks and executors of the role.
+    pub allocated: Resources,
+    /// Resources offered to the role.
+    pub offered: Resources,
+    /// Resources reserved for the role.
+    pub reserved: Resources,
+}
+
+/// Per-agent usage as the state endpoints show it.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct AgentUsage {
+    /// Used by tasks and executors (allocated but not offered).
+    pub used: Resources,
+    /// Offered.
+    pub offered: Resources,
+}
+
+impl Master {
+    /// Every role with frameworks, allocations, reservations or a weight, plus ancestors.
+    pub fn role_views(&self) -> Vec<RoleView> {
+        let mut roles: BTreeMap<String, RoleView> = BTreeMap::new();
+        let weights = &self.registry.weights;
+        let entry = |name: &str, roles: &mut BTreeMap<String, RoleView>| {
+            roles.entry(name.to_string()).or_insert_with(|| RoleView {
+                name: name.to_string(),
+                weight: weights.get(name).copied().unwrap_or(1.0),
+                ..RoleView::default()
+            });
+        };
+        if let Some(whitelist) = &self.config.role_whitelist {
+            for role in whitelist {
+                entry(role, &mut roles);
+            }
+        }
+        for role in weights.keys() {
+            entry(role, &mut roles);
+        }
+        for framework in self.frameworks.values() {
+            for role in &framework.roles {
+                entry(role, &mut roles);
+                if let Some(view) = roles.get_mut(role) {
+                    view.frameworks.insert(framework.id.clone());
+                }
+            }
+            for task in framework.tasks.values().filter(|t| !t.released) {
+                let role = task.role();
+                entry(&role, &mut roles);
+                if let Some(view) = roles.get_mut(&role) {
+                    view.allocated += &task.resources;
+                }
+            }
+        }
+        for offer in self.offers.values() {
+            entry(&offer.role, &mut roles);
+            if let Some(view) = roles.get_mut(&offer.role) {
+                view.offered += &offer.resources;
+            }
+        }
+        for agent in self.agents.values() {
+            for (role, reserved) in agent.total.reserved_by_role() {
+                entry(&role, &mut roles);
+                if let Some(view) = roles.get_mut(&role) {
+                    view.reserved += &reserved;
+                }
+            }
+        }
+        let names: Vec<String> = roles.keys().cloned().collect();
+        for name in names {
+            for ancestor in mesos_types::roles::ancestors(&name) {
+                entry(&ancestor, &mut roles);
+            }
+        }
+        roles
+            .remove("*")
+            .into_iter()
+            .chain(roles.into_values())
+            .filter(|r| r.name != "*" || !r.frameworks.is_empty())
+            .collect()
+    }
+
+    /// What an agent's resources are doing.
+    pub fn agent_usage(&self, agent_id: &str) -> AgentUsage {
+        let mut usage = AgentUsage::default();
+        for offer in self.offers.values().filter(|o| o.agent_id == agent_id) {
+            usage.offered += &offer.resources;
+        }
+        if let Some(allocated) = self.allocator.allocated_on(agent_id) {
+            usage.used = allocated.clone() - &usage.offered;
+        }
+        usage
+    }
+}

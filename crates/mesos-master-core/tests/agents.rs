@@ -1,0 +1,259 @@
+//! Agents: admission through the registry, health, loss, re-registration, master restart.
+
+mod harness;
+
+use std::time::Duration;
+
+use harness::*;
+use mesos_master_core::{AgentReply, Master};
+use mesos_proto::internal::{AgentCall, Task, agent_call, agent_event};
+use mesos_proto::v1::framework_info::capability::Type as Cap;
+use mesos_proto::v1::scheduler::event;
+use mesos_proto::v1::{AgentId, FrameworkId, FrameworkInfo, TaskId, TaskState, task_status};
+
+#[test]
+fn registration_is_acknowledged_only_after_the_registry_commits() {
+    let mut h = Harness::new();
+    h.auto_commit = false;
+    let conn = h.conn();
+    let call = AgentCall {
+        r#type: Some(agent_call::Type::Register as i32),
+        register: Some(agent_call::Register {
+            agent_info: mesos_proto::v1::AgentInfo {
+                hostname: "a1".into(),
+                resources: wire("cpus:1;mem:128"),
+                ..Default::default()
+            },
+            ..Default::default()
+        }),
+        ..Default::default()
+    };
+    assert!(matches!(h.master.agent_call(h.now, conn, call, None), AgentReply::Stream { .. }));
+    h.pump();
+    assert!(h.agent_events(conn).is_empty(), "nothing before the write commits");
+    assert_eq!(h.master.agents().count(), 0);
+    h.commit_pending();
+    let events = h.agent_events_of(conn, agent_event::Type::Registered);
+    assert_eq!(events.len(), 1);
+    let id = &events[0].registered.as_ref().unwrap().agent_id.value;
+    assert_eq!(id, &format!("{MASTER_ID}-S0"));
+    assert!(h.stored.agents.contains_key(id), "the agent is in the stored registry");
+}
+
+#[test]
+fn calls_from_unknown_agents_or_stale_streams_are_refused() {
+    let mut h = Harness::new();
+    let agent = h.register_agent("a1", "cpus:1;mem:128");
+    let pong = AgentCall {
+        r#type: Some(agent_call::Type::Pong as i32),
+        agent_id: Some(AgentId { value: agent.id.clone() }),
+        ..Default::default()
+    };
+    assert!(matches!(
+        h.master.agent_call(h.now, 1, pong.clone(), Some("stale")),
+        AgentReply::Error { status: 400, .. }
+    ));
+    let mut unknown = pong.clone();
+    unknown.agent_id = Some(AgentId { value: "nobody".into() });
+    assert!(matches!(
+        h.master.agent_call(h.now, 1, unknown, Some(&agent.stream_id)),
+        AgentReply::Error { status: 400, .. }
+    ));
+    assert_eq!(h.master.agent_call(h.now, 1, pong, Some(&agent.stream_id)), AgentReply::Accepted);
+}
+
+fn running_task(h: &mut Harness, framework_info: FrameworkInfo) -> (TestAgent, TestFramework) {
+    let agent = h.register_agent("a1", "cpus:2;mem:1024");
+    let fw = h.subscribe(framework_info);
+    h.tick();
+    let offer = h.offers(fw.conn).remove(0);
+    h.accept(&fw, &[&offer], vec![launch(vec![task("t1", &offer, "cpus:1;mem:128")])]);
+    let uuid = h.agent_update(&agent, &fw.id, "t1", TaskState::TaskRunning);
+    h.acknowledge(&fw, &agent.id, "t1", uuid);
+    h.updates(fw.conn);
+    (agent, fw)
+}
+
+#[test]
+fn missed_pings_make_an_agent_unreachable() {
+    for partition_aware in [false, true] {
+        let mut h = Harness::new();
+        let info = if partition_aware {
+            with_capabilities(framework_info("fw"), &[Cap::PartitionAware])
+        } else {
+            framework_info("fw")
+        };
+        let (agent, fw) = running_task(&mut h, info);
+        // Answer the first two pings, then go silent.
+        for _ in 0..2 {
+            h.advance(Duration::from_secs(15));
+            assert_eq!(h.agent_events_of(agent.conn, agent_event::Type::Ping).len(), 1);
+            h.pong(&agent);
+        }
+        // One period to send the next ping, then five unanswered ping timeouts.
+        h.advance(Duration::from_secs(15 * 5));
+        assert!(h.updates(fw.conn).is_empty(), "four missed pings are not enough");
+        h.advance(Duration::from_secs(15));
+        let updates = h.updates(fw.conn);
+        assert_eq!(updates.len(), 1, "{updates:?}");
+        let expected = if partition_aware { TaskState::TaskUnreachable } else { TaskState::TaskLost };
+        assert_eq!(state(&updates[0]), expected);
+        assert_eq!(updates[0].reason, Some(task_status::Reason::ReasonAgentRemoved as i32));
+        if partition_aware {
+            assert!(updates[0].unreachable_time.is_some());
+        }
+        let failures = h.events_of(fw.conn, event::Type::Failure);
+        assert_eq!(failures[0].failure.as_ref().unwrap().agent_id.as_ref().unwrap().value, agent.id);
+        assert!(h.stored.unreachable.contains_key(&agent.id));
+        assert_eq!(h.master.agents().count(), 0);
+    }
+}
+
+fn reregister(
+    h: &mut Harness,
+    agent: &TestAgent,
+    framework: &FrameworkInfo,
+    tasks: Vec<Task>,
+) -> (u64, String) {
+    let conn = h.conn();
+    let call = AgentCall {
+        r#type: Some(agent_call::Type::Reregister as i32),
+        reregister: Some(agent_call::Reregister {
+            agent_info: agent.info.clone(),
+            tasks,
+            frameworks: vec![framework.clone()],
+            ..Default::default()
+        }),
+        ..Default::default()
+    };
+    let AgentReply::Stream { stream_id } = h.master.agent_call(h.now, conn, call, None) else {
+        panic!("refused")
+    };
+    h.pump();
+    (conn, stream_id)
+}
+
+fn reported_task(agent: &TestAgent, framework: &str, state: TaskState) -> Task {
+    let mut resources = wire("cpus:1;mem:128");
+    for r in &mut resources {
+        r.allocation_info = Some(mesos_proto::v1::AllocationInfo { role: Some("*".into()) });
+    }
+    Task {
+        name: "t1".into(),
+        task_id: TaskId { value: "t1".into() },
+        framework_id: FrameworkId { value: framework.into() },
+        agent_id: AgentId { value: agent.id.clone() },
+        state: state as i32,
+        resources,
+        ..Default::default()
+    }
+}
+
+#[test]
+fn an_unreachable_agent_that_comes_back_brings_its_tasks_back() {
+    let mut h = Harness::new();
+    let info = with_capabilities(framework_info("fw"), &[Cap::PartitionAware]);
+    let (agent, fw) = running_task(&mut h, info.clone());
+    h.advance(Duration::from_secs(15 * 6));
+    assert_eq!(state(&h.updates(fw.conn)[0]), TaskState::TaskUnreachable);
+    let info = FrameworkInfo { id: Some(FrameworkId { value: fw.id.clone() }), ..info };
+    let (conn, _) =
+        reregister(&mut h, &agent, &info, vec![reported_task(&agent, &fw.id, TaskState::TaskRunning)]);
+    assert_eq!(h.agent_events_of(conn, agent_event::Type::Reregistered).len(), 1);
+    let updates = h.updates(fw.conn);
+    assert_eq!(state(&updates[0]), TaskState::TaskRunning);
+    assert_eq!(updates[0].reason, Some(task_status::Reason::ReasonAgentReregistered as i32));
+    assert!(!h.stored.unreachable.contains_key(&agent.id));
+    assert!(h.master.framework(&fw.id).unwrap().tasks.contains_key("t1"));
+}
+
+#[test]
+fn gone_agents_are_told_to_shut_down() {
+    let mut h = Harness::new();
+    let agent = h.register_agent("a1", "cpus:1;mem:128");
+    h.stored.gone.insert(agent.id.clone(), 1);
+    let mut h2 = Harness::with(config(), h.stored.clone());
+    let (conn, _) = reregister(&mut h2, &agent, &framework_info("x"), vec![]);
+    assert_eq!(h2.agent_events_of(conn, agent_event::Type::Shutdown).len(), 1);
+    assert!(h2.closed(conn));
+}
+
+#[test]
+fn a_restarted_master_knows_its_agents_and_learns_tasks_from_them() {
+    let mut h = Harness::new();
+    let info =
+        FrameworkInfo { failover_timeout: Some(3600.0), checkpoint: Some(true), ..framework_info("fw") };
+    let (agent, fw) = running_task(&mut h, info.clone());
+    // The master dies; a new one starts from the stored registry.
+    let registry = h.stored.clone();
+    let mut h = Harness::with(config(), registry);
+    let recovered: Vec<_> = h.master.recovered_agents().collect();
+    assert_eq!(recovered.len(), 1, "the admitted agent is remembered");
+    let info = FrameworkInfo { id: Some(FrameworkId { value: fw.id.clone() }), ..info };
+    let (conn, _) =
+        reregister(&mut h, &agent, &info, vec![reported_task(&agent, &fw.id, TaskState::TaskRunning)]);
+    assert_eq!(h.agent_events_of(conn, agent_event::Type::Reregistered).len(), 1);
+    assert_eq!(h.master.recovered_agents().count(), 0);
+    let framework = h.master.framework(&fw.id).expect("framework learned from the agent");
+    assert_eq!(framework.tasks["t1"].latest_state(), TaskState::TaskRunning);
+    // The scheduler re-subscribes with its id and reconciles.
+    let again = h.subscribe(info);
+    assert_eq!(again.id, fw.id);
+    h.call(
+        &again,
+        mesos_proto::v1::scheduler::Call {
+            r#type: Some(mesos_proto::v1::scheduler::call::Type::Reconcile as i32),
+            reconcile: Some(Default::default()),
+            ..Default::default()
+        },
+    );
+    let updates = h.updates(again.conn);
+    assert_eq!(state(&updates[0]), TaskState::TaskRunning);
+    // The task's resources are in use: the offer is what is left.
+    h.tick();
+    let offer = h.offers(again.conn).remove(0);
+    assert_eq!(offer_resources(&offer).scalar("cpus").to_f64(), 1.0);
+}
+
+#[test]
+fn agents_that_do_not_come_back_after_a_master_restart_become_unreachable() {
+    let mut h = Harness::new();
+    h.register_agent("a1", "cpus:1;mem:128");
+    let mut h = Harness::with(config(), h.stored.clone());
+    h.advance(Duration::from_secs(601));
+    assert_eq!(h.master.recovered_agents().count(), 0);
+    assert_eq!(h.stored.unreachable.len(), 1);
+}
+
+#[test]
+fn a_broken_agent_stream_loses_tasks_of_frameworks_that_do_not_checkpoint() {
+    let mut h = Harness::new();
+    let (agent, fw) = running_task(&mut h, framework_info("fw"));
+    h.master.agent_stream_closed(h.now, agent.conn);
+    let updates = h.updates(fw.conn);
+    assert_eq!(state(&updates[0]), TaskState::TaskLost);
+    assert_eq!(updates[0].reason, Some(task_status::Reason::ReasonAgentDisconnected as i32));
+}
+
+#[test]
+fn a_reconnecting_agent_is_asked_about_tasks_it_did_not_report() {
+    let mut h = Harness::new();
+    let info = FrameworkInfo { checkpoint: Some(true), ..framework_info("fw") };
+    let (agent, fw) = running_task(&mut h, info.clone());
+    let info = FrameworkInfo { id: Some(FrameworkId { value: fw.id.clone() }), ..info };
+    let (conn, _) = reregister(&mut h, &agent, &info, vec![]);
+    assert!(h.closed(agent.conn), "the old stream is replaced");
+    let reconcile = h.agent_events_of(conn, agent_event::Type::ReconcileTasks);
+    assert_eq!(reconcile[0].reconcile_tasks.as_ref().unwrap().tasks[0].task_id.value, "t1");
+}
+
+#[test]
+fn master_state_survives_in_the_registry_encoding() {
+    let mut h = Harness::new();
+    h.register_agent("a1", "cpus:1;mem:128");
+    h.register_agent("a2", "cpus:1;mem:128");
+    let bytes = mesos_registry::encode(&h.stored);
+    let decoded = mesos_registry::decode(&bytes).unwrap();
+    let master = Master::new(config(), decoded, h.now);
+    assert_eq!(master.recovered_agents().count(), 2);
+}

@@ -1,0 +1,362 @@
+//! The master's flags, by Mesos' names (operator-api.md §3.2, §3.3).
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::net::IpAddr;
+use std::path::PathBuf;
+use std::time::Duration;
+
+use mesos_allocator::SorterKind;
+use mesos_flags::{FlagError, Flags, Spec};
+use mesos_types::quantities::{ResourceQuantities, parse_min_allocatable, parse_weights};
+
+/// Every master flag mesos-rs knows, supported or not.
+pub const SPECS: &[Spec] = &[
+    Spec::value(
+        "ip",
+        None,
+        "IP address to listen on (default: all interfaces, advertised as the host's address)",
+    ),
+    Spec::value("port", Some("5050"), "Port to listen on"),
+    Spec::value("advertise_ip", None, "IP address advertised to agents and frameworks"),
+    Spec::value("advertise_port", None, "Port advertised to agents and frameworks"),
+    Spec::value("hostname", None, "Hostname advertised (default: looked up)"),
+    Spec::boolean("hostname_lookup", true, "Look up the hostname when --hostname is not given"),
+    Spec::path("work_dir", None, "Directory for the registry (required unless --registry=in_memory)"),
+    Spec::value(
+        "registry",
+        Some("replicated_log"),
+        "Registry store: 'replicated_log' (crash-safe file store in --work_dir) or 'in_memory'",
+    ),
+    Spec::value("registry_fetch_timeout", Some("1mins"), "Timeout for reading the registry"),
+    Spec::value("registry_store_timeout", Some("20secs"), "Timeout for writing the registry"),
+    Spec::boolean("registry_strict", false, "Deprecated; must stay false").not_yet(),
+    Spec::value("allocation_interval", Some("1secs"), "Period of batch allocation"),
+    Spec::value("allocator", Some("hierarchical"), "Allocator: 'hierarchical' (alias 'HierarchicalDRF')"),
+    Spec::value("role_sorter", Some("drf"), "Sorter between roles: 'drf' or 'random'")
+        .with_aliases(&["user_sorter"]),
+    Spec::value("framework_sorter", Some("drf"), "Sorter between frameworks of a role: 'drf' or 'random'"),
+    Spec::value(
+        "min_allocatable_resources",
+        Some("cpus:0.01|mem:32"),
+        "Smallest offer: alternatives separated by '|', each 'name:qty;name:qty'",
+    ),
+    Spec::value("fair_sharing_excluded_resource_names", None, "Resource names DRF ignores, comma separated"),
+    Spec::boolean("filter_gpu_resources", true, "Offer GPU agents only to GPU_RESOURCES frameworks"),
+    Spec::value("offer_timeout", None, "Rescind offers not answered within this duration"),
+    Spec::value("roles", None, "Deprecated role whitelist, comma separated"),
+    Spec::value("weights", None, "Role weights 'role=weight,...' (seed an empty registry)"),
+    Spec::value("cluster", None, "Cluster name shown in /state and the web UI"),
+    Spec::value("agent_ping_timeout", Some("15secs"), "Timeout of one agent ping")
+        .with_aliases(&["slave_ping_timeout"]),
+    Spec::value("max_agent_ping_timeouts", Some("5"), "Missed pings before an agent is unreachable")
+        .with_aliases(&["max_slave_ping_timeouts"]),
+    Spec::value(
+        "agent_reregister_timeout",
+        Some("10mins"),
+        "After a master restart, agents not back within this long are unreachable (>= 10mins)",
+    )
+    .with_aliases(&["slave_reregister_timeout"]),
+    Spec::boolean("root_submissions", true, "Allow frameworks whose user is root"),
+    Spec::value("max_completed_frameworks", Some("50"), "Completed frameworks kept for the endpoints"),
+    Spec::value("max_completed_tasks_per_framework", Some("1000"), "Completed tasks kept per framework"),
+    Spec::value("max_unreachable_tasks_per_framework", Some("1000"), "Unreachable tasks kept per framework"),
+    Spec::path("log_dir", None, "Directory for the master's log file (default: log to stderr only)"),
+    Spec::value("logging_level", Some("INFO"), "INFO, WARNING or ERROR"),
+    Spec::boolean("quiet", false, "Do not log to stderr"),
+    Spec::path("webui_dir", None, "Directory of web UI assets"),
+    Spec::value("zk", None, "ZooKeeper URL for leader election").not_yet(),
+    Spec::value("zk_session_timeout", Some("10secs"), "ZooKeeper session timeout").not_yet(),
+    Spec::value("quorum", None, "Replicated log quorum").not_yet(),
+    Spec::boolean("log_auto_initialize", true, "Initialise an empty replicated log").not_yet(),
+    Spec::value("registry_gc_interval", Some("15mins"), "Registry GC period").not_yet(),
+    Spec::value("registry_max_agent_age", Some("2weeks"), "Age limit of unreachable/gone entries").not_yet(),
+    Spec::value("registry_max_agent_count", Some("102400"), "Count limit of unreachable/gone entries")
+        .not_yet(),
+    Spec::value("agent_removal_rate_limit", None, "Agent removal rate limit")
+        .with_aliases(&["slave_removal_rate_limit"])
+        .not_yet(),
+    Spec::value("recovery_agent_removal_limit", Some("100%"), "Removal limit after failover")
+        .with_aliases(&["recovery_slave_removal_limit"])
+        .not_yet(),
+    Spec::value("allocator_agent_recovery_factor", Some("0.8"), "Agents needed before offers resume")
+        .not_yet(),
+    Spec::value("allocator_recovery_timeout", Some("10mins"), "Max offer pause after failover").not_yet(),
+    Spec::value("offer_constraints_re2_max_mem", Some("4KB"), "RE2 memory for offer constraints").not_yet(),
+    Spec::value("offer_constraints_re2_max_program_size", Some("100"), "RE2 program size").not_yet(),
+    Spec::value("whitelist", None, "Agent hostname whitelist file").not_yet(),
+    Spec::boolean("authenticate_frameworks", false, "Require framework authentication")
+        .with_aliases(&["authenticate"])
+        .not_yet(),
+    Spec::boolean("authenticate_agents", false, "Require agent authentication")
+        .with_aliases(&["authenticate_slaves"])
+        .not_yet(),
+    Spec::boolean("authenticate_http_frameworks", false, "Require HTTP framework authentication").not_yet(),
+    Spec::boolean("authenticate_http_readonly", false, "Require auth on read-only endpoints").not_yet(),
+    Spec::boolean("authenticate_http_readwrite", false, "Require auth on read-write endpoints")
+        .with_aliases(&["authenticate_http"])
+        .not_yet(),
+    Spec::value("http_authenticators", Some("basic"), "HTTP authenticators").not_yet(),
+    Spec::value("http_framework_authenticators", None, "HTTP framework authenticators").not_yet(),
+    Spec::value("authenticators", Some("crammd5"), "v0 authenticator").not_yet(),
+    Spec::value("authentication_v0_timeout", Some("15secs"), "v0 authentication timeout").not_yet(),
+    Spec::value("credentials", None, "Credentials file").not_yet(),
+    Spec::value("acls", None, "ACLs (JSON or file)").not_yet(),
+    Spec::value("authorizers", Some("local"), "Authorizer").not_yet(),
+    Spec::value("rate_limits", None, "Framework rate limits").not_yet(),
+    Spec::value("firewall_rules", None, "Disabled endpoints").not_yet(),
+    Spec::value("domain", None, "Fault domain of the master").not_yet(),
+    Spec::boolean("require_agent_domain", false, "Reject agents without a domain").not_yet(),
+    Spec::value("modules", None, "Module manifest").not_yet(),
+    Spec::value("modules_dir", None, "Module manifest directory").not_yet(),
+    Spec::value("hooks", None, "Hook modules").not_yet(),
+    Spec::value("master_contender", None, "Contender module").not_yet(),
+    Spec::value("master_detector", None, "Detector module").not_yet(),
+    Spec::value("max_executors_per_agent", None, "Executor limit per agent")
+        .with_aliases(&["max_executors_per_slave"])
+        .not_yet(),
+    Spec::boolean("publish_per_framework_metrics", true, "Per-framework metrics").not_yet(),
+    Spec::value("max_operator_event_stream_subscribers", Some("1000"), "Operator SUBSCRIBE cap").not_yet(),
+    Spec::boolean("memory_profiling", false, "Memory profiling endpoints").not_yet(),
+    Spec::value("ip_discovery_command", None, "Program printing the IP to bind").not_yet(),
+    Spec::value("external_log_file", None, "Log file shown instead of --log_dir's").not_yet(),
+    Spec::value("logbufsecs", Some("0"), "Log buffering seconds"),
+    Spec::boolean("initialize_driver_logging", true, "Initialise driver logging"),
+];
+
+/// Which registry store to use.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum RegistryKind {
+    /// Crash-safe file in the work dir.
+    Durable(PathBuf),
+    /// Lost on restart (testing).
+    InMemory,
+}
+
+/// The master's configuration after parsing and checking the flags.
+#[derive(Clone, Debug)]
+pub struct MasterFlags {
+    /// IP to bind, if restricted.
+    pub ip: Option<IpAddr>,
+    /// Port to bind.
+    pub port: u16,
+    /// Advertised IP.
+    pub advertise_ip: Option<IpAddr>,
+    /// Advertised port.
+    pub advertise_port: Option<u16>,
+    /// Hostname to advertise.
+    pub hostname: Option<String>,
+    /// Whether to look up the hostname.
+    pub hostname_lookup: bool,
+    /// Registry store.
+    pub registry: RegistryKind,
+    /// `--allocation_interval`.
+    pub allocation_interval: Duration,
+    /// `--role_sorter`.
+    pub role_sorter: SorterKind,
+    /// `--framework_sorter`.
+    pub framework_sorter: SorterKind,
+    /// `--min_allocatable_resources`.
+    pub min_allocatable: Vec<ResourceQuantities>,
+    /// `--fair_sharing_excluded_resource_names`.
+    pub fair_sharing_excluded: BTreeSet<String>,
+    /// `--filter_gpu_resources`.
+    pub filter_gpu_resources: bool,
+    /// `--offer_timeout`.
+    pub offer_timeout: Option<Duration>,
+    /// `--roles`.
+    pub roles: Option<BTreeSet<String>>,
+    /// `--weights`.
+    pub weights: BTreeMap<String, f64>,
+    /// `--cluster`.
+    pub cluster: Option<String>,
+    /// `--agent_ping_timeout`.
+    pub agent_ping_timeout: Duration,
+    /// `--max_agent_ping_timeouts`.
+    pub max_agent_ping_timeouts: u32,
+    /// `--agent_reregister_timeout`.
+    pub agent_reregister_timeout: Duration,
+    /// `--root_submissions`.
+    pub root_submissions: bool,
+    /// `--max_completed_frameworks`.
+    pub max_completed_frameworks: usize,
+    /// `--max_completed_tasks_per_framework`.
+    pub max_completed_tasks_per_framework: usize,
+    /// `--max_unreachable_tasks_per_framework`.
+    pub max_unreachable_tasks_per_framework: usize,
+    /// `--log_dir`.
+    pub log_dir: Option<PathBuf>,
+    /// `--logging_level`.
+    pub logging_level: String,
+    /// `--quiet`.
+    pub quiet: bool,
+    /// All flags with values, as `/flags` shows them.
+    pub raw: Vec<(String, String)>,
+}
+
+impl MasterFlags {
+    /// Parses and checks loaded flags; errors name the flag.
+    pub fn from_flags(flags: &Flags) -> Result<MasterFlags, FlagError> {
+        let invalid = |flag: &str, reason: String| FlagError::Invalid { flag: flag.to_string(), reason };
+        let registry = match flags.get("registry").unwrap_or("replicated_log") {
+            "in_memory" => RegistryKind::InMemory,
+            "replicated_log" => match flags.get("work_dir") {
+                Some(dir) => RegistryKind::Durable(PathBuf::from(dir)),
+                None => {
+                    return Err(invalid(
+                        "work_dir",
+                        "required with the durable registry (or pass --registry=in_memory for a throw-away master)"
+                            .to_string(),
+                    ));
+                }
+            },
+            other => {
+                return Err(invalid(
+                    "registry",
+                    format!("'{other}' (expected 'replicated_log' or 'in_memory')"),
+                ));
+            }
+        };
+        match flags.get("allocator").unwrap_or("hierarchical") {
+            "hierarchical" | "HierarchicalDRF" => {}
+            other => {
+                return Err(invalid("allocator", format!("'{other}' (only 'hierarchical' is built in)")));
+            }
+        }
+        let duration = |name: &str| -> Result<Duration, FlagError> {
+            flags.duration(name)?.ok_or_else(|| FlagError::Required(name.to_string()))
+        };
+        let agent_reregister_timeout = duration("agent_reregister_timeout")?;
+        if agent_reregister_timeout < Duration::from_secs(600) {
+            return Err(invalid("agent_reregister_timeout", "must be at least 10mins".to_string()));
+        }
+        let offer_timeout = flags.duration("offer_timeout")?;
+        if offer_timeout.is_some_and(|d| d.is_zero()) {
+            return Err(invalid("offer_timeout", "must be greater than 0".to_string()));
+        }
+        let roles = flags.get("roles").map(|list| {
+            let mut roles: BTreeSet<String> =
+                list.split(',').map(str::trim).filter(|r| !r.is_empty()).map(String::from).collect();
+            roles.insert("*".to_string());
+            roles
+        });
+        if let Some(roles) = &roles {
+            for role in roles {
+                mesos_types::roles::validate_role(role)
+                    .map_err(|e| invalid("roles", format!("'{role}': {e}")))?;
+            }
+        }
+        let weights = match flags.get("weights") {
+            Some(text) => parse_weights(text).map_err(|e| invalid("weights", e.to_string()))?,
+            None => BTreeMap::new(),
+        };
+        if let Some(roles) = &roles {
+            if let Some(role) = weights.keys().find(|r| !roles.contains(*r)) {
+                return Err(invalid("weights", format!("role '{role}' is not in --roles")));
+            }
+        }
+        let level = flags.get("logging_level").unwrap_or("INFO").to_ascii_uppercase();
+        if !matches!(level.as_str(), "INFO" | "WARNING" | "ERROR") {
+            return Err(invalid("logging_level", format!("'{level}' (expected INFO, WARNING or ERROR)")));
+        }
+        let ip = flags.parse::<IpAddr>("ip")?;
+        Ok(MasterFlags {
+            ip,
+            port: flags.parse::<u16>("port")?.unwrap_or(5050),
+            advertise_ip: flags.parse::<IpAddr>("advertise_ip")?,
+            advertise_port: flags.parse::<u16>("advertise_port")?,
+            hostname: flags.get("hostname").map(String::from),
+            hostname_lookup: flags.bool("hostname_lookup"),
+            registry,
+            allocation_interval: duration("allocation_interval")?,
+            role_sorter: flags.parse_with("role_sorter", SorterKind::parse)?.unwrap_or(SorterKind::Drf),
+            framework_sorter: flags
+                .parse_with("framework_sorter", SorterKind::parse)?
+                .unwrap_or(SorterKind::Drf),
+            min_allocatable: flags
+                .parse_with("min_allocatable_resources", |t| {
+                    parse_min_allocatable(t).map_err(|e| e.to_string())
+                })?
+                .unwrap_or_default(),
+            fair_sharing_excluded: flags
+                .get("fair_sharing_excluded_resource_names")
+                .map(|list| {
+                    list.split(',').map(str::trim).filter(|s| !s.is_empty()).map(String::from).collect()
+                })
+                .unwrap_or_default(),
+            filter_gpu_resources: flags.bool("filter_gpu_resources"),
+            offer_timeout,
+            roles,
+            weights,
+            cluster: flags.get("cluster").map(String::from),
+            agent_ping_timeout: duration("agent_ping_timeout")?,
+            max_agent_ping_timeouts: flags.parse::<u32>("max_agent_ping_timeouts")?.unwrap_or(5).max(1),
+            agent_reregister_timeout,
+            root_submissions: flags.bool("root_submissions"),
+            max_completed_frameworks: flags.parse::<usize>("max_completed_frameworks")?.unwrap_or(50),
+            max_completed_tasks_per_framework: flags
+                .parse::<usize>("max_completed_tasks_per_framework")?
+                .unwrap_or(1000),
+            max_unreachable_tasks_per_framework: flags
+                .parse::<usize>("max_unreachable_tasks_per_framework")?
+                .unwrap_or(1000),
+            log_dir: flags.get("log_dir").map(PathBuf::from),
+            logging_level: level,
+            quiet: flags.bool("quiet"),
+            raw: flags.all().map(|(k, v)| (k.to_string(), v.to_string())).collect(),
+        })
+    }
+
+    /// Loads from arguments and environment in one step.
+    pub fn load<A, E>(args: A, env: E) -> Result<(Flags, MasterFlags), FlagError>
+    where
+        A: IntoIterator<Item = String>,
+        E: IntoIterator<Item = (String, String)>,
+    {
+        let flags = Flags::load(SPECS, args, env)?;
+        let parsed = MasterFlags::from_flags(&flags)?;
+        Ok((flags, parsed))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn load(args: &[&str]) -> Result<MasterFlags, FlagError> {
+        MasterFlags::load(args.iter().map(|s| s.to_string()), std::iter::empty()).map(|(_, f)| f)
+    }
+
+    #[test]
+    fn defaults_match_mesos() {
+        let flags = load(&["--registry=in_memory"]).unwrap();
+        assert_eq!(flags.port, 5050);
+        assert_eq!(flags.allocation_interval, Duration::from_secs(1));
+        assert_eq!(flags.agent_ping_timeout, Duration::from_secs(15));
+        assert_eq!(flags.max_agent_ping_timeouts, 5);
+        assert_eq!(flags.min_allocatable.len(), 2);
+        assert!(flags.offer_timeout.is_none());
+    }
+
+    #[test]
+    fn errors_name_the_flag() {
+        let err = load(&[]).unwrap_err().to_string();
+        assert!(err.contains("work_dir"), "{err}");
+        let err = load(&["--registry=in_memory", "--framework_sorter=fifo"]).unwrap_err().to_string();
+        assert!(err.contains("framework_sorter"), "{err}");
+        let err =
+            load(&["--registry=in_memory", "--agent_reregister_timeout=1mins"]).unwrap_err().to_string();
+        assert!(err.contains("agent_reregister_timeout"), "{err}");
+        let err = load(&["--registry=in_memory", "--zk=zk://127.0.0.1:2181/mesos"]).unwrap_err().to_string();
+        assert!(err.contains("not supported"), "{err}");
+        let err = load(&["--registry=in_memory", "--weights=eng=-1"]).unwrap_err().to_string();
+        assert!(err.contains("weights"), "{err}");
+    }
+
+    #[test]
+    fn roles_and_weights_parse() {
+        let flags = load(&["--registry=in_memory", "--roles=eng,ops", "--weights=eng=2,ops=1.5"]).unwrap();
+        assert!(flags.roles.as_ref().unwrap().contains("*"));
+        assert_eq!(flags.weights.get("eng"), Some(&2.0));
+        assert!(load(&["--registry=in_memory", "--roles=eng", "--weights=ops=2"]).is_err());
+    }
+}

@@ -1,0 +1,460 @@
+//! HTTP: routing with libprocess' rules, the scheduler and agent APIs, and the classic
+//! endpoints (operator-api.md §0.1, §2; scheduler-executor-api.md §1).
+
+use std::convert::Infallible;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use bytes::Bytes;
+use http_body_util::combinators::BoxBody;
+use http_body_util::{BodyExt, Full, Limited};
+use hyper::body::Incoming;
+use hyper::header::{self, HeaderValue};
+use hyper::{Method, Request, Response, StatusCode};
+use mesos_master_core::{AgentReply, Master, SchedulerReply};
+use mesos_proto::internal::AgentCall;
+use mesos_proto::media::{self, ContentType};
+use mesos_proto::v1::scheduler::{Call, call};
+use mesos_types::Time;
+use tokio::sync::{mpsc, oneshot};
+
+use crate::driver::{ChannelBody, Command, STREAM_BUFFER, Sink, StreamKind};
+use crate::endpoints;
+
+/// Largest request body accepted; larger ones get 413.
+pub const MAX_BODY_BYTES: usize = 32 << 20;
+
+/// The response body type of every handler.
+pub type Body = BoxBody<Bytes, Infallible>;
+
+/// What every request handler can reach.
+pub struct Shared {
+    /// The actor's command queue.
+    pub actor: mpsc::UnboundedSender<Command>,
+    /// Static information for endpoints (flags, version, cluster).
+    pub info: endpoints::StaticInfo,
+    next_conn: AtomicU64,
+}
+
+impl Shared {
+    /// Shared state around an actor.
+    pub fn new(actor: mpsc::UnboundedSender<Command>, info: endpoints::StaticInfo) -> Shared {
+        Shared { actor, info, next_conn: AtomicU64::new(1) }
+    }
+
+    fn conn(&self) -> u64 {
+        self.next_conn.fetch_add(1, Ordering::Relaxed)
+    }
+}
+
+/// Maps a request path onto the master's routes: unknown first segments belong to the
+/// `master` process, trailing slashes do not matter.
+pub fn normalize_path(path: &str) -> String {
+    let trimmed = path.trim_end_matches('/');
+    let trimmed = if trimmed.is_empty() { "/" } else { trimmed };
+    let first = trimmed.trim_start_matches('/').split('/').next().unwrap_or("");
+    match first {
+        "master" | "metrics" | "version" | "registrar(1)" | "files" | "help" | "logging" => {
+            trimmed.to_string()
+        }
+        "" => "/master".to_string(),
+        _ => format!("/master{trimmed}"),
+    }
+}
+
+/// Handles one request.
+pub async fn handle(request: Request<Incoming>, shared: Arc<Shared>) -> Result<Response<Body>, Infallible> {
+    let path = normalize_path(request.uri().path());
+    let query = request.uri().query().unwrap_or("").to_string();
+    let response = match path.as_str() {
+        "/master/api/v1/scheduler" => scheduler_api(request, &shared).await,
+        "/master/api/v1/agent" => agent_api(request, &shared).await,
+        "/master/health" => text(StatusCode::OK, ""),
+        "/master/redirect" => {
+            let location = format!("//{}:{}", shared.info.hostname, shared.info.port);
+            let mut response = text(StatusCode::TEMPORARY_REDIRECT, "");
+            if let Ok(value) = HeaderValue::from_str(&location) {
+                response.headers_mut().insert(header::LOCATION, value);
+            }
+            response
+        }
+        "/version" => json(&query, endpoints::version()),
+        "/master/flags" => json(&query, endpoints::flags(&shared.info)),
+        "/master/teardown" => teardown(request, &shared).await,
+        "/master/state" | "/master/state.json" => {
+            read(&shared, &query, |m, now, info| endpoints::state(m, now, info)).await
+        }
+        "/master/state-summary" => {
+            read(&shared, &query, |m, _, info| endpoints::state_summary(m, info)).await
+        }
+        "/master/frameworks" => {
+            let filter = query_param(&query, "framework_id");
+            read(&shared, &query, move |m, _, _| endpoints::frameworks(m, filter.as_deref())).await
+        }
+        "/master/slaves" => {
+            let filter = query_param(&query, "slave_id");
+            read(&shared, &query, move |m, _, _| endpoints::slaves(m, filter.as_deref())).await
+        }
+        "/master/tasks" => {
+            let params = endpoints::TaskQuery::parse(&query);
+            read(&shared, &query, move |m, _, _| endpoints::tasks(m, &params)).await
+        }
+        "/master/roles" => read(&shared, &query, |m, _, _| endpoints::roles(m)).await,
+        "/registrar(1)/registry" => read(&shared, &query, |m, _, _| endpoints::registry(m)).await,
+        "/metrics/snapshot" => read(&shared, &query, |m, now, _| endpoints::metrics_json(m, now)).await,
+        "/metrics" => {
+            let (tx, rx) = oneshot::channel();
+            let command = Command::Read(Box::new(move |m: &Master, now: Time| {
+                let _ = tx.send(endpoints::metrics_prometheus(m, now));
+            }));
+            match ask(&shared, command, rx).await {
+                Some(body) => {
+                    let mut response = Response::new(full(body));
+                    response.headers_mut().insert(
+                        header::CONTENT_TYPE,
+                        HeaderValue::from_static("text/plain; version=0.0.4; charset=utf-8"),
+                    );
+                    response
+                }
+                None => unavailable(),
+            }
+        }
+        _ => text(StatusCode::NOT_FOUND, &format!("No route for '{}'", request.uri().path())),
+    };
+    Ok(response)
+}
+
+async fn scheduler_api(request: Request<Incoming>, shared: &Shared) -> Response<Body> {
+    let (parts, body) = match check_post(request) {
+        Ok(ok) => ok,
+        Err(response) => return response,
+    };
+    let format = match request_format(&parts.headers) {
+        Ok(format) => format,
+        Err(response) => return response,
+    };
+    let bytes = match read_body(body).await {
+        Ok(bytes) => bytes,
+        Err(response) => return response,
+    };
+    let call: Call = match decode_call(&bytes, format, "Call") {
+        Ok(call) => call,
+        Err(response) => return response,
+    };
+    if let Err(message) = mesos_master_core::validation::validate_scheduler_call(&call) {
+        return text(StatusCode::BAD_REQUEST, &format!("Failed to validate scheduler::Call: {message}"));
+    }
+    let call_type = call.r#type.and_then(|t| call::Type::try_from(t).ok());
+    let streaming = call_type == Some(call::Type::Subscribe);
+    let accept = header_str(&parts.headers, header::ACCEPT);
+    let response_format = if streaming || call_type == Some(call::Type::ReconcileOperations) {
+        match media::negotiate_accept(accept.as_deref()) {
+            Some(format) => format,
+            None => {
+                return text(
+                    StatusCode::NOT_ACCEPTABLE,
+                    "Expecting 'Accept' to allow 'application/x-protobuf' or 'application/json'",
+                );
+            }
+        }
+    } else {
+        format
+    };
+    let stream_header = header_str(&parts.headers, "mesos-stream-id");
+    let conn = shared.conn();
+    let (sink, body) = if streaming {
+        let (tx, rx) = mpsc::channel(STREAM_BUFFER);
+        let body = ChannelBody::new(rx, shared.actor.clone(), StreamKind::Scheduler, conn);
+        (Some(Sink { tx, format: response_format }), Some(body))
+    } else {
+        (None, None)
+    };
+    let (reply, answer) = oneshot::channel();
+    let command = Command::Scheduler { call: Box::new(call), stream_header, conn, sink, reply };
+    let Some(answer) = ask(shared, command, answer).await else { return unavailable() };
+    match answer {
+        SchedulerReply::Accepted => text(StatusCode::ACCEPTED, ""),
+        SchedulerReply::Ok => text(StatusCode::OK, ""),
+        SchedulerReply::Error { status, message } => {
+            text(StatusCode::from_u16(status).unwrap_or(StatusCode::BAD_REQUEST), &message)
+        }
+        SchedulerReply::Stream { stream_id } => match body {
+            Some(body) => stream_response(body, response_format, &stream_id),
+            None => text(StatusCode::INTERNAL_SERVER_ERROR, "stream without a body"),
+        },
+    }
+}
+
+async fn agent_api(request: Request<Incoming>, shared: &Shared) -> Response<Body> {
+    let (parts, body) = match check_post(request) {
+        Ok(ok) => ok,
+        Err(response) => return response,
+    };
+    let format = match request_format(&parts.headers) {
+        Ok(format) => format,
+        Err(response) => return response,
+    };
+    let bytes = match read_body(body).await {
+        Ok(bytes) => bytes,
+        Err(response) => return response,
+    };
+    let call: AgentCall = match decode_call(&bytes, format, "AgentCall") {
+        Ok(call) => call,
+        Err(response) => return response,
+    };
+    use mesos_proto::internal::agent_call::Type;
+    let call_type = call.r#type.and_then(|t| Type::try_from(t).ok());
+    let streaming = matches!(call_type, Some(Type::Register | Type::Reregister));
+    let response_format = if streaming {
+        match media::negotiate_accept(header_str(&parts.headers, header::ACCEPT).as_deref()) {
+            Some(format) => format,
+            None => {
+                return text(
+                    StatusCode::NOT_ACCEPTABLE,
+                    "Expecting 'Accept' to allow 'application/x-protobuf' or 'application/json'",
+                );
+            }
+        }
+    } else {
+        format
+    };
+    let stream_header = header_str(&parts.headers, "mesos-stream-id");
+    let conn = shared.conn();
+    let (sink, body) = if streaming {
+        let (tx, rx) = mpsc::channel(STREAM_BUFFER);
+        let body = ChannelBody::new(rx, shared.actor.clone(), StreamKind::Agent, conn);
+        (Some(Sink { tx, format: response_format }), Some(body))
+    } else {
+        (None, None)
+    };
+    let (reply, answer) = oneshot::channel();
+    let command = Command::Agent { call: Box::new(call), stream_header, conn, sink, reply };
+    let Some(answer) = ask(shared, command, answer).await else { return unavailable() };
+    match answer {
+        AgentReply::Accepted => text(StatusCode::ACCEPTED, ""),
+        AgentReply::Error { status, message } => {
+            text(StatusCode::from_u16(status).unwrap_or(StatusCode::BAD_REQUEST), &message)
+        }
+        AgentReply::Stream { stream_id } => match body {
+            Some(body) => stream_response(body, response_format, &stream_id),
+            None => text(StatusCode::INTERNAL_SERVER_ERROR, "stream without a body"),
+        },
+    }
+}
+
+async fn teardown(request: Request<Incoming>, shared: &Shared) -> Response<Body> {
+    let (_, body) = match check_post(request) {
+        Ok(ok) => ok,
+        Err(response) => return response,
+    };
+    let bytes = match read_body(body).await {
+        Ok(bytes) => bytes,
+        Err(response) => return response,
+    };
+    let form = String::from_utf8_lossy(&bytes).to_string();
+    let Some(framework_id) = query_param(&form, "frameworkId") else {
+        return text(StatusCode::BAD_REQUEST, "Missing 'frameworkId' query parameter in the request body");
+    };
+    let (tx, rx) = oneshot::channel();
+    let command = Command::Write(Box::new(move |m: &mut Master, now: Time| {
+        let _ = tx.send(m.teardown(now, &framework_id));
+    }));
+    match ask(shared, command, rx).await {
+        Some(true) => text(StatusCode::OK, ""),
+        Some(false) => text(StatusCode::BAD_REQUEST, "No framework found with the specified ID"),
+        None => unavailable(),
+    }
+}
+
+/// Runs a read-only JSON endpoint inside the actor.
+async fn read<F>(shared: &Shared, query: &str, build: F) -> Response<Body>
+where
+    F: FnOnce(&Master, Time, &endpoints::StaticInfo) -> serde_json::Value + Send + 'static,
+{
+    let (tx, rx) = oneshot::channel();
+    let info = shared.info.clone();
+    let command = Command::Read(Box::new(move |m: &Master, now: Time| {
+        let _ = tx.send(build(m, now, &info));
+    }));
+    match ask(shared, command, rx).await {
+        Some(value) => json(query, value),
+        None => unavailable(),
+    }
+}
+
+async fn ask<T>(shared: &Shared, command: Command, answer: oneshot::Receiver<T>) -> Option<T> {
+    shared.actor.send(command).ok()?;
+    answer.await.ok()
+}
+
+type Parts = (hyper::http::request::Parts, Incoming);
+
+#[allow(clippy::result_large_err)]
+fn check_post(request: Request<Incoming>) -> Result<Parts, Response<Body>> {
+    if request.method() != Method::POST {
+        let mut response = text(StatusCode::METHOD_NOT_ALLOWED, "Expecting 'POST'");
+        response.headers_mut().insert(header::ALLOW, HeaderValue::from_static("POST"));
+        return Err(response);
+    }
+    Ok(request.into_parts())
+}
+
+#[allow(clippy::result_large_err)]
+fn request_format(headers: &hyper::HeaderMap) -> Result<ContentType, Response<Body>> {
+    let value = header_str(headers, header::CONTENT_TYPE);
+    match media::parse_content_type(value.as_deref()) {
+        Ok(format) => Ok(format),
+        Err(media::ContentTypeError::Missing) => {
+            Err(text(StatusCode::BAD_REQUEST, "Expecting 'Content-Type' to be present"))
+        }
+        Err(error) => Err(text(StatusCode::UNSUPPORTED_MEDIA_TYPE, &error.to_string())),
+    }
+}
+
+async fn read_body(body: Incoming) -> Result<Bytes, Response<Body>> {
+    match Limited::new(body, MAX_BODY_BYTES).collect().await {
+        Ok(collected) => Ok(collected.to_bytes()),
+        Err(error) => {
+            if error.downcast_ref::<http_body_util::LengthLimitError>().is_some() {
+                Err(text(
+                    StatusCode::PAYLOAD_TOO_LARGE,
+                    &format!("Request body is larger than the limit of {MAX_BODY_BYTES} bytes"),
+                ))
+            } else {
+                Err(text(StatusCode::BAD_REQUEST, &format!("Failed to read request body: {error}")))
+            }
+        }
+    }
+}
+
+#[allow(clippy::result_large_err)]
+fn decode_call<M>(bytes: &[u8], format: ContentType, name: &str) -> Result<M, Response<Body>>
+where
+    M: prost::Message + Default + mesos_proto::json::JsonMessage + mesos_proto::wire::RequiredFields,
+{
+    match format {
+        ContentType::Json => mesos_proto::json::from_json_slice::<M>(bytes)
+            .map_err(|e| text(StatusCode::BAD_REQUEST, &json_error_text(&e, name))),
+        ContentType::Protobuf => mesos_proto::wire::decode_proto::<M>(bytes).map_err(|e| {
+            text(StatusCode::BAD_REQUEST, &format!("Failed to parse body into {name} protobuf: {e}"))
+        }),
+    }
+}
+
+fn json_error_text(error: &mesos_proto::json::JsonError, name: &str) -> String {
+    match error {
+        // Already reads "Failed to parse body into JSON: ...".
+        mesos_proto::json::JsonError::Syntax(_) => error.to_string(),
+        _ => format!("Failed to convert JSON into {name} protobuf: {error}"),
+    }
+}
+
+fn stream_response(body: ChannelBody, format: ContentType, stream_id: &str) -> Response<Body> {
+    let mut response = Response::new(body.boxed());
+    let headers = response.headers_mut();
+    headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(format.as_str()));
+    if let Ok(value) = HeaderValue::from_str(stream_id) {
+        headers.insert("Mesos-Stream-Id", value);
+    }
+    response
+}
+
+fn header_str(headers: &hyper::HeaderMap, name: impl header::AsHeaderName) -> Option<String> {
+    headers.get(name).and_then(|v| v.to_str().ok()).map(String::from)
+}
+
+/// Value of `name` in an `a=b&c=d` string, percent-decoded.
+pub fn query_param(query: &str, name: &str) -> Option<String> {
+    query.split('&').find_map(|pair| {
+        let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
+        (percent_decode(key) == name).then(|| percent_decode(value))
+    })
+}
+
+fn percent_decode(text: &str) -> String {
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'+' => out.push(b' '),
+            b'%' => {
+                let hex = bytes
+                    .get(i + 1..i + 3)
+                    .and_then(|h| std::str::from_utf8(h).ok())
+                    .and_then(|h| u8::from_str_radix(h, 16).ok());
+                match hex {
+                    Some(byte) => {
+                        out.push(byte);
+                        i += 2;
+                    }
+                    None => out.push(b'%'),
+                }
+            }
+            byte => out.push(byte),
+        }
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+fn full(bytes: impl Into<Bytes>) -> Body {
+    Full::new(bytes.into()).boxed()
+}
+
+/// A plain-text response.
+pub fn text(status: StatusCode, body: &str) -> Response<Body> {
+    let mut response = Response::new(full(body.to_string()));
+    *response.status_mut() = status;
+    response
+        .headers_mut()
+        .insert(header::CONTENT_TYPE, HeaderValue::from_static("text/plain; charset=utf-8"));
+    response
+}
+
+/// A JSON response, wrapped as `cb(...)` when `?jsonp=cb` is given.
+pub fn json(query: &str, value: serde_json::Value) -> Response<Body> {
+    let body = value.to_string();
+    match query_param(query, "jsonp").filter(|cb| !cb.is_empty()) {
+        Some(callback) => {
+            let mut response = Response::new(full(format!("{callback}({body});")));
+            response.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("text/javascript"));
+            response
+        }
+        None => {
+            let mut response = Response::new(full(body));
+            response.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("application/json"));
+            response
+        }
+    }
+}
+
+fn unavailable() -> Response<Body> {
+    text(StatusCode::SERVICE_UNAVAILABLE, "Master is shutting down")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn paths_map_like_libprocess() {
+        assert_eq!(normalize_path("/state"), "/master/state");
+        assert_eq!(normalize_path("/state/"), "/master/state");
+        assert_eq!(normalize_path("/master/state"), "/master/state");
+        assert_eq!(normalize_path("/api/v1/scheduler"), "/master/api/v1/scheduler");
+        assert_eq!(normalize_path("/master/api/v1/scheduler"), "/master/api/v1/scheduler");
+        assert_eq!(normalize_path("/metrics/snapshot"), "/metrics/snapshot");
+        assert_eq!(normalize_path("/version"), "/version");
+        assert_eq!(normalize_path("/"), "/master");
+    }
+
+    #[test]
+    fn form_values_are_decoded() {
+        assert_eq!(query_param("frameworkId=a%2Db&x=1", "frameworkId").as_deref(), Some("a-b"));
+        assert_eq!(query_param("a=1+2", "a").as_deref(), Some("1 2"));
+        assert_eq!(query_param("a=%zz", "a").as_deref(), Some("%zz"));
+        assert_eq!(query_param("a=%4", "a").as_deref(), Some("%4"));
+        assert!(query_param("a=1", "b").is_none());
+    }
+}

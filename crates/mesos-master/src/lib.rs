@@ -1,0 +1,184 @@
+//! The mesos-rs master process: flags, HTTP server, registry storage and the actor that drives
+//! the sans-IO core in `mesos-master-core`. [`start`] runs a whole master inside the current
+//! tokio runtime, which is what `main` and the end-to-end tests use.
+
+pub mod driver;
+pub mod endpoints;
+pub mod flags;
+pub mod http;
+pub mod registrar;
+
+use std::net::{IpAddr, Ipv4Addr, SocketAddr};
+use std::sync::Arc;
+
+use anyhow::Context as _;
+use hyper::server::conn::http1;
+use hyper::service::service_fn;
+use hyper_util::rt::TokioIo;
+use mesos_master_core::{Config, Master};
+use mesos_proto::v1::{Address, MasterInfo, master_info};
+use tokio::net::TcpListener;
+use tokio::sync::{mpsc, watch};
+
+use crate::flags::{MasterFlags, RegistryKind};
+use crate::registrar::Store;
+
+/// A running master.
+#[derive(Debug)]
+pub struct MasterHandle {
+    /// Where it listens.
+    pub addr: SocketAddr,
+    /// Its MasterInfo.
+    pub info: MasterInfo,
+    shutdown: watch::Sender<bool>,
+    server: tokio::task::JoinHandle<()>,
+}
+
+impl MasterHandle {
+    /// Stops accepting connections and ends the master's tasks.
+    pub async fn stop(self) {
+        let _ = self.shutdown.send(true);
+        let _ = self.server.await;
+    }
+}
+
+/// Starts a master: loads the registry, binds the port, spawns the actor and the server.
+pub async fn start(flags: MasterFlags) -> anyhow::Result<MasterHandle> {
+    let store = match &flags.registry {
+        RegistryKind::Durable(dir) => Store::durable(dir).context("cannot use --work_dir")?,
+        RegistryKind::InMemory => Store::Memory,
+    };
+    let registry = store.load().context("cannot load the registry")?;
+    let bind_ip = flags.ip.unwrap_or(IpAddr::V4(Ipv4Addr::UNSPECIFIED));
+    let listener = TcpListener::bind(SocketAddr::new(bind_ip, flags.port))
+        .await
+        .with_context(|| format!("cannot listen on {bind_ip}:{} (flags --ip, --port)", flags.port))?;
+    let local = listener.local_addr()?;
+    let advertised_ip =
+        flags.advertise_ip.or(flags.ip).filter(|ip| !ip.is_unspecified()).unwrap_or_else(guess_ip);
+    let advertised_port = flags.advertise_port.unwrap_or(local.port());
+    let hostname = match (&flags.hostname, flags.hostname_lookup) {
+        (Some(name), _) => name.clone(),
+        (None, true) => lookup_hostname().unwrap_or_else(|| advertised_ip.to_string()),
+        (None, false) => advertised_ip.to_string(),
+    };
+    let id = uuid::Uuid::new_v4().to_string();
+    let info = master_info(&id, advertised_ip, advertised_port, &hostname);
+
+    let mut config = Config::with_defaults(info.clone());
+    config.allocator = mesos_allocator::Config {
+        allocation_interval: flags.allocation_interval,
+        min_allocatable: flags.min_allocatable.clone(),
+        fair_sharing_excluded: flags.fair_sharing_excluded.clone(),
+        filter_gpu_resources: flags.filter_gpu_resources,
+        role_sorter: flags.role_sorter,
+        framework_sorter: flags.framework_sorter,
+    };
+    config.offer_timeout = flags.offer_timeout;
+    config.agent_ping_timeout = flags.agent_ping_timeout;
+    config.max_agent_ping_timeouts = flags.max_agent_ping_timeouts;
+    config.agent_reregister_timeout = flags.agent_reregister_timeout;
+    config.max_completed_frameworks = flags.max_completed_frameworks;
+    config.max_completed_tasks_per_framework = flags.max_completed_tasks_per_framework;
+    config.max_unreachable_tasks_per_framework = flags.max_unreachable_tasks_per_framework;
+    config.role_whitelist = flags.roles.clone();
+    config.initial_weights = flags.weights.clone();
+    config.root_submissions = flags.root_submissions;
+    config.seed = rand_seed();
+
+    let master = Master::new(config, registry.clone(), driver::now());
+    let (actor_tx, actor_rx) = mpsc::unbounded_channel();
+    let (registrar_tx, registrar_rx) = mpsc::unbounded_channel();
+    let committed_tx = actor_tx.clone();
+    tokio::spawn(registrar::run(store, registry, registrar_rx, move |batch| {
+        let _ = committed_tx.send(driver::Command::Committed(batch));
+    }));
+    tokio::spawn(driver::run(master, actor_rx, registrar_tx));
+
+    let static_info = endpoints::StaticInfo {
+        hostname: hostname.clone(),
+        port: advertised_port,
+        cluster: flags.cluster.clone(),
+        flags: flags.raw.clone(),
+        log_dir: flags.log_dir.as_ref().map(|p| p.display().to_string()),
+    };
+    let shared = Arc::new(http::Shared::new(actor_tx, static_info));
+    let (shutdown, mut stopped) = watch::channel(false);
+    let server = tokio::spawn(async move {
+        loop {
+            tokio::select! {
+                accepted = listener.accept() => {
+                    let Ok((stream, _)) = accepted else { continue };
+                    let _ = stream.set_nodelay(true);
+                    let shared = shared.clone();
+                    let mut stopped = stopped.clone();
+                    tokio::spawn(async move {
+                        let service = service_fn(move |request| http::handle(request, shared.clone()));
+                        let connection = http1::Builder::new().serve_connection(TokioIo::new(stream), service);
+                        tokio::select! {
+                            _ = connection => {}
+                            _ = stopped.changed() => {}
+                        }
+                    });
+                }
+                _ = stopped.changed() => break,
+            }
+        }
+    });
+    tracing::info!(%local, %hostname, master_id = %id, "master listening");
+    Ok(MasterHandle { addr: local, info, shutdown, server })
+}
+
+fn master_info(id: &str, ip: IpAddr, port: u16, hostname: &str) -> MasterInfo {
+    // MasterInfo.ip is the IPv4 address in network byte order read as a host integer.
+    let packed = match ip {
+        IpAddr::V4(v4) => u32::from_le_bytes(v4.octets()),
+        IpAddr::V6(_) => 0,
+    };
+    MasterInfo {
+        id: id.to_string(),
+        ip: packed,
+        port: u32::from(port),
+        pid: Some(format!("master@{ip}:{port}")),
+        hostname: Some(hostname.to_string()),
+        version: Some(endpoints::MESOS_VERSION.to_string()),
+        address: Some(Address {
+            hostname: Some(hostname.to_string()),
+            ip: Some(ip.to_string()),
+            port: i32::from(port),
+        }),
+        capabilities: [
+            master_info::capability::Type::AgentUpdate,
+            master_info::capability::Type::AgentDraining,
+            master_info::capability::Type::QuotaV2,
+        ]
+        .into_iter()
+        .map(|t| master_info::Capability { r#type: Some(t as i32) })
+        .collect(),
+        ..Default::default()
+    }
+}
+
+/// The address other hosts most likely reach us at: the source address of a route to a
+/// public address (no packet is sent), else loopback.
+fn guess_ip() -> IpAddr {
+    std::net::UdpSocket::bind("0.0.0.0:0")
+        .and_then(|socket| {
+            socket.connect("192.0.2.1:9")?;
+            socket.local_addr()
+        })
+        .map(|addr| addr.ip())
+        .unwrap_or(IpAddr::V4(Ipv4Addr::LOCALHOST))
+}
+
+fn lookup_hostname() -> Option<String> {
+    std::fs::read_to_string("/proc/sys/kernel/hostname")
+        .ok()
+        .map(|s| s.trim().to_string())
+        .filter(|s| !s.is_empty())
+}
+
+fn rand_seed() -> u64 {
+    let nanos = driver::now().as_nanos();
+    nanos ^ u64::from(std::process::id()).rotate_left(32)
+}
