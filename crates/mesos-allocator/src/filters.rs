@@ -51,12 +51,12 @@ impl Filters {
             let before = filters.len();
             filters.retain(|f| f.expires > now);
             let removed = before - filters.len();
-            if removed > 0 {
-                if let Some(count) = per_framework.get_mut(fw) {
-                    *count -= removed;
-                    if *count == 0 {
-                        per_framework.remove(fw);
-                    }
+            if removed > 0
+                && let Some(count) = per_framework.get_mut(fw)
+            {
+                *count -= removed;
+                if *count == 0 {
+                    per_framework.remove(fw);
                 }
             }
             !filters.is_empty()

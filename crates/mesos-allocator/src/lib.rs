@@ -631,10 +631,10 @@ impl Allocator {
             return;
         }
         let framework_id = self.framework(fw).id.clone();
-        if let Some(Some(role)) = self.roles.get_mut(role_idx as usize) {
-            if role.members.insert(fw) {
-                role.sorter.add(fw, &framework_id);
-            }
+        if let Some(Some(role)) = self.roles.get_mut(role_idx as usize)
+            && role.members.insert(fw)
+        {
+            role.sorter.add(fw, &framework_id);
         }
     }
 
@@ -809,10 +809,10 @@ fn allocation_roles(resources: &Resources) -> BTreeSet<String> {
 fn by_allocation_role(resources: &Resources) -> BTreeMap<String, Resources> {
     // Allocations are almost always to a single role: skip the regrouping then.
     let mut roles = resources.iter().map(|r| r.allocation_role.as_deref());
-    if let Some(first) = roles.next() {
-        if roles.all(|role| role == first) {
-            return BTreeMap::from([(first.unwrap_or("*").to_string(), resources.clone())]);
-        }
+    if let Some(first) = roles.next()
+        && roles.all(|role| role == first)
+    {
+        return BTreeMap::from([(first.unwrap_or("*").to_string(), resources.clone())]);
     }
     let mut out: BTreeMap<String, Resources> = BTreeMap::new();
     for resource in resources.iter() {

@@ -302,10 +302,10 @@ impl DrfSorter {
         let Some(parent) = self.node(idx).parent else { return };
         let key = self.node(idx).key;
         self.node_mut(parent).children.remove(&key);
-        if let Some(Some(node)) = self.nodes.get_mut(idx as usize).map(Option::take) {
-            if node.client.is_none() {
-                self.by_path.remove(&node.path);
-            }
+        if let Some(Some(node)) = self.nodes.get_mut(idx as usize).map(Option::take)
+            && node.client.is_none()
+        {
+            self.by_path.remove(&node.path);
         }
         self.free_nodes.push(idx);
     }
@@ -397,10 +397,10 @@ impl Sorter for DrfSorter {
             }
         }
         for idx in to_remove {
-            if let Some(parent) = self.node(idx).parent {
-                if self.node(parent).self_leaf == Some(idx) {
-                    self.node_mut(parent).self_leaf = None;
-                }
+            if let Some(parent) = self.node(idx).parent
+                && self.node(parent).self_leaf == Some(idx)
+            {
+                self.node_mut(parent).self_leaf = None;
             }
             self.remove_node(idx);
         }

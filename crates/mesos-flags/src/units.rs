@@ -49,7 +49,7 @@ pub fn format_duration(duration: Duration) -> String {
         return "0ns".to_string();
     }
     for (name, per) in DURATION_UNITS {
-        if nanos % per == 0 {
+        if nanos.is_multiple_of(*per) {
             return format!("{}{}", nanos / per, name);
         }
     }
@@ -75,7 +75,7 @@ pub fn parse_bytes(text: &str) -> Result<u64, String> {
 /// Formats a byte count in the largest whole unit (`2GB`, `4KB`, `17B`).
 pub fn format_bytes(bytes: u64) -> String {
     for (name, per) in BYTE_UNITS {
-        if bytes >= *per && bytes % per == 0 {
+        if bytes >= *per && bytes.is_multiple_of(*per) {
             return format!("{}{}", bytes / per, name);
         }
     }

@@ -129,7 +129,10 @@ enum Kind {
     Enumeration(Path),
     /// `boxed` needs no special handling: `Box<M>` converts from and borrows as `M`.
     Message(Type),
-    Map { key: Scalar, value: MapValue },
+    Map {
+        key: Scalar,
+        value: MapValue,
+    },
 }
 
 enum MapValue {
@@ -366,8 +369,7 @@ fn parse_field(field: &syn::Field) -> syn::Result<FieldSpec> {
     if accept_value_object && !matches!(kind, Kind::Scalar(Scalar::Bytes)) {
         return Err(syn::Error::new(ident.span(), "accept_value_object applies to bytes fields only"));
     }
-    if accept_bare_value
-        && !matches!(kind, Kind::Message(_) | Kind::Map { value: MapValue::Message(_), .. })
+    if accept_bare_value && !matches!(kind, Kind::Message(_) | Kind::Map { value: MapValue::Message(_), .. })
     {
         return Err(syn::Error::new(ident.span(), "accept_bare_value applies to message fields only"));
     }
@@ -390,11 +392,7 @@ impl FieldSpec {
     fn codec(&self) -> TokenStream2 {
         let rt = json_rt();
         let message_codec = |ty: &Type| {
-            if self.accept_bare_value {
-                quote!(#rt::BareValueMsg<#ty>)
-            } else {
-                quote!(#rt::Msg<#ty>)
-            }
+            if self.accept_bare_value { quote!(#rt::BareValueMsg<#ty>) } else { quote!(#rt::Msg<#ty>) }
         };
         match &self.kind {
             Kind::Scalar(Scalar::Bytes) if self.accept_value_object => quote!(#rt::BytesOrValueObject),
@@ -450,7 +448,7 @@ impl FieldSpec {
         let codec = self.codec();
         let name = &self.json_name;
         let body = match self.label {
-            None => quote!(#rt::read_map::<#codec, _, _, _>(value, #name, ctx, &mut self.#ident)?;),
+            None => quote!(#rt::read_map::<#codec, _>(value, #name, ctx, &mut self.#ident)?;),
             Some(Label::Repeated) => {
                 quote!(#rt::read_repeated::<#codec, _>(value, #name, ctx, &mut self.#ident)?;)
             }
@@ -499,8 +497,10 @@ fn expand_message(input: &DeriveInput) -> syn::Result<TokenStream2> {
 
     let json_fields: Vec<&FieldSpec> = fields.iter().filter(|f| !f.skip).collect();
     let writes = json_fields.iter().map(|f| f.write());
-    let seen_idents: Vec<Ident> =
-        json_fields.iter().map(|f| format_ident!("__seen_{}", f.ident.to_string().trim_start_matches("r#"))).collect();
+    let seen_idents: Vec<Ident> = json_fields
+        .iter()
+        .map(|f| format_ident!("__seen_{}", f.ident.to_string().trim_start_matches("r#")))
+        .collect();
     let required_json: Vec<(&Ident, &String)> = json_fields
         .iter()
         .zip(&seen_idents)
@@ -510,11 +510,7 @@ fn expand_message(input: &DeriveInput) -> syn::Result<TokenStream2> {
     let seen_decls = required_json.iter().map(|(s, _)| quote!(let mut #s = false;));
     let seen_checks = required_json.iter().map(|(s, n)| quote!(if !#s { ctx.record_missing(#n); }));
     let read_arms = json_fields.iter().zip(&seen_idents).map(|(f, s)| f.read_arm(s));
-    let first_decl = if json_fields.is_empty() {
-        quote!()
-    } else {
-        quote!(let mut first = true;)
-    };
+    let first_decl = if json_fields.is_empty() { quote!() } else { quote!(let mut first = true;) };
 
     let wire = expand_wire(&fields);
 

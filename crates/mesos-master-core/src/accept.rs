@@ -31,10 +31,10 @@ impl Master {
         let offer_ids: Vec<String> = accept.offer_ids.iter().map(|id| id.value.clone()).collect();
         if let Err(error) = self.validate_offers(framework_id, &offer_ids) {
             for id in &offer_ids {
-                if self.offers.get(id).is_some_and(|o| o.framework_id == framework_id) {
-                    if let Some(offer) = self.take_offer(id) {
-                        self.allocator.recover(framework_id, &offer.agent_id, &offer.resources, None, now);
-                    }
+                if self.offers.get(id).is_some_and(|o| o.framework_id == framework_id)
+                    && let Some(offer) = self.take_offer(id)
+                {
+                    self.allocator.recover(framework_id, &offer.agent_id, &offer.resources, None, now);
                 }
             }
             self.allocate_soon();
@@ -177,10 +177,11 @@ impl Master {
                 self.task_state_counter(state);
                 self.send_update(framework_id, status);
             }
-            if operation.launch.is_none() && operation.launch_group.is_none() {
-                if let Some(id) = &operation.id {
-                    self.operation_error(framework_id, &id.value, "", error);
-                }
+            if operation.launch.is_none()
+                && operation.launch_group.is_none()
+                && let Some(id) = &operation.id
+            {
+                self.operation_error(framework_id, &id.value, "", error);
             }
         }
     }
@@ -222,13 +223,13 @@ impl Master {
         if let Some(executor) = task.executor.as_mut() {
             normalize_executor(executor, framework_id, role);
         }
-        if let Some(check) = task.health_check.as_mut() {
-            if check.r#type.is_none() {
-                if check.command.is_some() {
-                    check.r#type = Some(health_check::Type::Command as i32);
-                } else if check.http.is_some() {
-                    check.r#type = Some(health_check::Type::Http as i32);
-                }
+        if let Some(check) = task.health_check.as_mut()
+            && check.r#type.is_none()
+        {
+            if check.command.is_some() {
+                check.r#type = Some(health_check::Type::Command as i32);
+            } else if check.http.is_some() {
+                check.r#type = Some(health_check::Type::Http as i32);
             }
         }
         task
@@ -461,7 +462,7 @@ impl Master {
             container: info.container.clone(),
             user: Some(user),
             health_check: info.health_check.clone(),
-            kill_policy: info.kill_policy.clone(),
+            kill_policy: info.kill_policy,
             limits: info.limits.clone(),
             ..Default::default()
         };

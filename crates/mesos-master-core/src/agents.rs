@@ -608,10 +608,10 @@ impl Master {
         self.counters.slave_removals += 1;
         self.rescind_agent_offers(agent_id);
         self.remove_agent_tasks(now, agent_id, RemovalCause::Unreachable);
-        if let Some(agent) = self.agents.remove(agent_id) {
-            if let Some(conn) = agent.conn {
-                self.outputs.push_back(Output::CloseAgent { conn });
-            }
+        if let Some(agent) = self.agents.remove(agent_id)
+            && let Some(conn) = agent.conn
+        {
+            self.outputs.push_back(Output::CloseAgent { conn });
         }
         let _ = self.allocator.remove_agent(agent_id);
         let failure = Event {
@@ -632,10 +632,10 @@ impl Master {
     fn forget_agent(&mut self, agent_id: &str) {
         self.apply_registry(Operation::RemoveAgent(agent_id.to_string()));
         self.rescind_agent_offers(agent_id);
-        if let Some(agent) = self.agents.remove(agent_id) {
-            if let Some(conn) = agent.conn {
-                self.outputs.push_back(Output::CloseAgent { conn });
-            }
+        if let Some(agent) = self.agents.remove(agent_id)
+            && let Some(conn) = agent.conn
+        {
+            self.outputs.push_back(Output::CloseAgent { conn });
         }
         let _ = self.allocator.remove_agent(agent_id);
         self.counters.slave_removals += 1;
@@ -645,29 +645,28 @@ impl Master {
         let framework_id = exited.framework_id.value.clone();
         let executor_id = exited.executor_id.value.clone();
         let mut executor = None;
-        if let Some(agent) = self.agents.get_mut(agent_id) {
-            if let Some(executors) = agent.executors.get_mut(&framework_id) {
-                executor = executors.remove(&executor_id);
-                if executors.is_empty() {
-                    agent.executors.remove(&framework_id);
-                }
+        if let Some(agent) = self.agents.get_mut(agent_id)
+            && let Some(executors) = agent.executors.get_mut(&framework_id)
+        {
+            executor = executors.remove(&executor_id);
+            if executors.is_empty() {
+                agent.executors.remove(&framework_id);
             }
         }
-        if let Some(framework) = self.frameworks.get_mut(&framework_id) {
-            if let Some(executors) = framework.executors.get_mut(agent_id) {
-                executors.remove(&executor_id);
-                if executors.is_empty() {
-                    framework.executors.remove(agent_id);
-                }
+        if let Some(framework) = self.frameworks.get_mut(&framework_id)
+            && let Some(executors) = framework.executors.get_mut(agent_id)
+        {
+            executors.remove(&executor_id);
+            if executors.is_empty() {
+                framework.executors.remove(agent_id);
             }
         }
-        if let Some(executor) = executor {
-            if let Ok(resources) = convert::resources_from_proto(&executor.resources) {
-                if !resources.is_empty() {
-                    self.allocator.recover(&framework_id, agent_id, &resources, None, now);
-                    self.allocate_soon();
-                }
-            }
+        if let Some(executor) = executor
+            && let Ok(resources) = convert::resources_from_proto(&executor.resources)
+            && !resources.is_empty()
+        {
+            self.allocator.recover(&framework_id, agent_id, &resources, None, now);
+            self.allocate_soon();
         }
         let failure = Event {
             r#type: Some(event::Type::Failure as i32),

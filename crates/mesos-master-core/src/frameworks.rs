@@ -159,18 +159,21 @@ impl Master {
             self.refuse_stream(conn, &message);
             return reply;
         }
-        if let Some(constraints) = &subscribe.offer_constraints {
-            if !constraints.role_constraints.is_empty() {
-                self.refuse_stream(conn, "Offer constraints are not supported by mesos-rs yet; subscribe without 'offer_constraints'");
-                return reply;
-            }
+        if let Some(constraints) = &subscribe.offer_constraints
+            && !constraints.role_constraints.is_empty()
+        {
+            self.refuse_stream(
+                conn,
+                "Offer constraints are not supported by mesos-rs yet; subscribe without 'offer_constraints'",
+            );
+            return reply;
         }
         let requested = info.id.as_ref().map(|id| id.value.clone()).filter(|id| !id.is_empty());
-        if let Some(id) = &requested {
-            if self.completed_frameworks.iter().any(|f| &f.id == id) {
-                self.refuse_stream(conn, "Framework has been removed");
-                return reply;
-            }
+        if let Some(id) = &requested
+            && self.completed_frameworks.iter().any(|f| &f.id == id)
+        {
+            self.refuse_stream(conn, "Framework has been removed");
+            return reply;
         }
 
         match requested.as_ref().and_then(|id| self.frameworks.get(id)).map(|f| f.info.clone()) {

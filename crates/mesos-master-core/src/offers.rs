@@ -214,7 +214,7 @@ fn agent_url(agent: &crate::Agent) -> Url {
     let (ip, port) = agent.address();
     Url {
         scheme: "http".to_string(),
-        address: Address { hostname: Some(agent.info.hostname.clone()), ip: Some(ip), port: port.into() },
+        address: Address { hostname: Some(agent.info.hostname.clone()), ip: Some(ip), port },
         path: Some("/slave(1)".to_string()),
         ..Default::default()
     }

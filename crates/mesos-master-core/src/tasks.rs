@@ -97,24 +97,24 @@ impl Master {
         let task_id = status.task_id.value.clone();
         let mut release = None;
         let mut reason_key = None;
-        if let Some(framework) = self.frameworks.get_mut(&framework_id) {
-            if let Some(task) = framework.tasks.get_mut(&task_id) {
-                if status.executor_id.is_none() {
-                    status.executor_id = task.task.executor_id.clone();
-                }
-                let was_terminal = task.latest_state().is_terminal();
-                task.task.state = latest;
-                task.task.status_update_state = Some(status.state);
-                task.task.status_update_uuid = status.uuid.clone();
-                task.push_status(status.clone());
-                let now_terminal = task.latest_state().is_terminal();
-                if now_terminal && !task.released {
-                    task.released = true;
-                    release = Some(task.resources.clone());
-                }
-                if now_terminal && !was_terminal {
-                    reason_key = Some(task.latest_state());
-                }
+        if let Some(framework) = self.frameworks.get_mut(&framework_id)
+            && let Some(task) = framework.tasks.get_mut(&task_id)
+        {
+            if status.executor_id.is_none() {
+                status.executor_id = task.task.executor_id.clone();
+            }
+            let was_terminal = task.latest_state().is_terminal();
+            task.task.state = latest;
+            task.task.status_update_state = Some(status.state);
+            task.task.status_update_uuid = status.uuid.clone();
+            task.push_status(status.clone());
+            let now_terminal = task.latest_state().is_terminal();
+            if now_terminal && !task.released {
+                task.released = true;
+                release = Some(task.resources.clone());
+            }
+            if now_terminal && !was_terminal {
+                reason_key = Some(task.latest_state());
             }
         }
         if let Some(state) = reason_key {
@@ -147,18 +147,18 @@ impl Master {
         }
         let task_id = ack.task_id.value.clone();
         let mut done = false;
-        if let Some(framework) = self.frameworks.get(framework_id) {
-            if let Some(task) = framework.tasks.get(&task_id) {
-                if task.task.status_update_uuid.is_none() {
-                    // Nothing reliable was forwarded for this task: nothing to acknowledge.
-                    self.counters.invalid_status_update_acknowledgements += 1;
-                    return;
-                }
-                let acked_state = task.task.status_update_state.and_then(|s| TaskState::try_from(s).ok());
-                done = task.task.status_update_uuid.as_deref() == Some(ack.uuid.as_slice())
-                    && acked_state.is_some_and(|s| s.is_terminal())
-                    && task.latest_state().is_terminal();
+        if let Some(framework) = self.frameworks.get(framework_id)
+            && let Some(task) = framework.tasks.get(&task_id)
+        {
+            if task.task.status_update_uuid.is_none() {
+                // Nothing reliable was forwarded for this task: nothing to acknowledge.
+                self.counters.invalid_status_update_acknowledgements += 1;
+                return;
             }
+            let acked_state = task.task.status_update_state.and_then(|s| TaskState::try_from(s).ok());
+            done = task.task.status_update_uuid.as_deref() == Some(ack.uuid.as_slice())
+                && acked_state.is_some_and(|s| s.is_terminal())
+                && task.latest_state().is_terminal();
         }
         if done {
             self.complete_task(framework_id, &task_id);
@@ -265,10 +265,10 @@ impl Master {
                     timestamp: Some(Self::wall_seconds(now)),
                     ..Default::default()
                 };
-                if state == TaskState::TaskUnreachable {
-                    if let Some(at) = agent.and_then(|a| self.registry.unreachable.get(a)) {
-                        status.unreachable_time = Some(TimeInfo { nanoseconds: *at });
-                    }
+                if state == TaskState::TaskUnreachable
+                    && let Some(at) = agent.and_then(|a| self.registry.unreachable.get(a))
+                {
+                    status.unreachable_time = Some(TimeInfo { nanoseconds: *at });
                 }
                 answers.push(status);
             }
@@ -313,7 +313,7 @@ impl Master {
             executor_id: task.task.executor_id.clone(),
             timestamp: Some(Self::wall_seconds(now)),
             healthy: last.and_then(|s| s.healthy),
-            check_status: last.and_then(|s| s.check_status.clone()),
+            check_status: last.and_then(|s| s.check_status),
             container_status: last.and_then(|s| s.container_status.clone()),
             ..Default::default()
         }
@@ -336,11 +336,11 @@ impl Master {
             return;
         };
         let status = self.master_status(&task, state, reason, message, now);
-        if let Some(framework) = self.frameworks.get_mut(framework_id) {
-            if let Some(record) = framework.tasks.get_mut(task_id) {
-                record.task.state = state as i32;
-                record.push_status(status.clone());
-            }
+        if let Some(framework) = self.frameworks.get_mut(framework_id)
+            && let Some(record) = framework.tasks.get_mut(task_id)
+        {
+            record.task.state = state as i32;
+            record.push_status(status.clone());
         }
         if !task.released {
             self.allocator_mut().recover(framework_id, agent_id, &task.resources, None, now);

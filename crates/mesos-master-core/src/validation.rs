@@ -138,10 +138,10 @@ pub fn validate_framework_info(
             }
         }
     }
-    if let Some(timeout) = info.failover_timeout {
-        if !timeout.is_finite() || timeout < 0.0 || timeout > (i64::MAX as f64 / 1e9) {
-            return Err(format!("'failover_timeout' {timeout} is not a valid duration"));
-        }
+    if let Some(timeout) = info.failover_timeout
+        && (!timeout.is_finite() || timeout < 0.0 || timeout > (i64::MAX as f64 / 1e9))
+    {
+        return Err(format!("'failover_timeout' {timeout} is not a valid duration"));
     }
     if let Some(whitelist) = whitelist {
         let missing: Vec<&String> = roles.iter().filter(|r| *r != "*" && !whitelist.contains(*r)).collect();
@@ -172,10 +172,10 @@ pub fn validate_suppressed_roles(
 /// The structural rules of §6.5 that need no master state (steps 3, 4, 6 and 8); the
 /// resource rules are checked by ACCEPT processing against the offered pool.
 pub fn validate_task_structure(task: &TaskInfo) -> Result<(), String> {
-    if let Some(policy) = &task.kill_policy {
-        if policy.grace_period.as_ref().is_some_and(|d| d.nanoseconds < 0) {
-            return Err("Task's 'kill_policy.grace_period' must be non-negative".to_string());
-        }
+    if let Some(policy) = &task.kill_policy
+        && policy.grace_period.as_ref().is_some_and(|d| d.nanoseconds < 0)
+    {
+        return Err("Task's 'kill_policy.grace_period' must be non-negative".to_string());
     }
     if task.max_completion_time.as_ref().is_some_and(|d| d.nanoseconds < 0) {
         return Err("Task's 'max_completion_time' must be non-negative".to_string());
@@ -204,14 +204,13 @@ pub fn validate_task_structure(task: &TaskInfo) -> Result<(), String> {
             return Err("Executor's 'shutdown_grace_period' must be non-negative".to_string());
         }
     }
-    if let Some(container) = &task.container {
-        if container.r#type == mesos_proto::v1::container_info::Type::Docker as i32
-            && container.docker.is_none()
-        {
-            return Err("DOCKER container requires 'docker' to be set".to_string());
-        }
+    if let Some(container) = &task.container
+        && container.r#type == mesos_proto::v1::container_info::Type::Docker as i32
+        && container.docker.is_none()
+    {
+        return Err("DOCKER container requires 'docker' to be set".to_string());
     }
-    for (name, _) in &task.limits {
+    for name in task.limits.keys() {
         if name != "cpus" && name != "mem" {
             return Err(format!("Task limits may only name 'cpus' and 'mem', not '{name}'"));
         }

@@ -84,7 +84,7 @@ impl Master {
         let names: Vec<String> = roles.keys().cloned().collect();
         for name in names {
             for ancestor in mesos_types::roles::ancestors(&name) {
-                entry(&ancestor, &mut roles);
+                entry(ancestor, &mut roles);
             }
         }
         roles

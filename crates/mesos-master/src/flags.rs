@@ -249,10 +249,10 @@ impl MasterFlags {
             Some(text) => parse_weights(text).map_err(|e| invalid("weights", e.to_string()))?,
             None => BTreeMap::new(),
         };
-        if let Some(roles) = &roles {
-            if let Some(role) = weights.keys().find(|r| !roles.contains(*r)) {
-                return Err(invalid("weights", format!("role '{role}' is not in --roles")));
-            }
+        if let Some(roles) = &roles
+            && let Some(role) = weights.keys().find(|r| !roles.contains(*r))
+        {
+            return Err(invalid("weights", format!("role '{role}' is not in --roles")));
         }
         let level = flags.get("logging_level").unwrap_or("INFO").to_ascii_uppercase();
         if !matches!(level.as_str(), "INFO" | "WARNING" | "ERROR") {

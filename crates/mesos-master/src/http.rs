@@ -81,9 +81,7 @@ pub async fn handle(request: Request<Incoming>, shared: Arc<Shared>) -> Result<R
         "/version" => json(&query, endpoints::version()),
         "/master/flags" => json(&query, endpoints::flags(&shared.info)),
         "/master/teardown" => teardown(request, &shared).await,
-        "/master/state" | "/master/state.json" => {
-            read(&shared, &query, |m, now, info| endpoints::state(m, now, info)).await
-        }
+        "/master/state" | "/master/state.json" => read(&shared, &query, endpoints::state).await,
         "/master/state-summary" => {
             read(&shared, &query, |m, _, info| endpoints::state_summary(m, info)).await
         }

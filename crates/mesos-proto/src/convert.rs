@@ -167,10 +167,11 @@ fn reservations_from_proto(wire: &v1::Resource) -> Result<Vec<Reservation>, Conv
                 labels: labels_from_proto(&info.labels),
             });
         }
-        if let Some(role) = &wire.role {
-            if stack.last().is_some_and(|last| &last.role != role) && role != "*" {
-                return Err(err("'role' must equal the last reservation's role"));
-            }
+        if let Some(role) = &wire.role
+            && stack.last().is_some_and(|last| &last.role != role)
+            && role != "*"
+        {
+            return Err(err("'role' must equal the last reservation's role"));
         }
         return Ok(stack);
     }
@@ -307,7 +308,7 @@ pub fn resource_to_proto(resource: &Resource, format: ResourceFormat) -> v1::Res
         }
     }
     let reservation_info = |r: &Reservation, with_kind: bool| resource::ReservationInfo {
-        r#type: with_kind.then(|| match r.kind {
+        r#type: with_kind.then_some(match r.kind {
             ReservationKind::Static => resource::reservation_info::Type::Static as i32,
             ReservationKind::Dynamic => resource::reservation_info::Type::Dynamic as i32,
         }),
@@ -320,10 +321,10 @@ pub fn resource_to_proto(resource: &Resource, format: ResourceFormat) -> v1::Res
     }
     if !format.refinement || format.legacy {
         wire.role = Some(resource.reservation_role().to_string());
-        if let [only] = resource.reservations.as_slice() {
-            if only.kind == ReservationKind::Dynamic {
-                wire.reservation = Some(reservation_info(only, false));
-            }
+        if let [only] = resource.reservations.as_slice()
+            && only.kind == ReservationKind::Dynamic
+        {
+            wire.reservation = Some(reservation_info(only, false));
         }
     }
     if format.allocation_info {

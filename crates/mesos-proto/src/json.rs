@@ -467,7 +467,11 @@ pub mod __private {
         /// Writes the value; for unrepresentable values a fallback (only used if required).
         fn write(value: &Self::Borrowed, out: &mut String);
         /// Reads a value; `None` means unset. `ctx.path()` names the value.
-        fn read(value: &Value, ctx: &mut ReadContext, required: bool) -> Result<Option<Self::Owned>, JsonError>;
+        fn read(
+            value: &Value,
+            ctx: &mut ReadContext,
+            required: bool,
+        ) -> Result<Option<Self::Owned>, JsonError>;
     }
 
     pub struct F64;
@@ -865,28 +869,59 @@ pub mod __private {
         Ok(())
     }
 
+    /// The map types prost generates (`map`/`hash_map` and `btree_map`).
+    pub trait MapField {
+        type Key;
+        type Value;
+        fn insert_entry(&mut self, key: Self::Key, value: Self::Value);
+    }
+
+    impl<K: Eq + std::hash::Hash, V, S: std::hash::BuildHasher> MapField for std::collections::HashMap<K, V, S> {
+        type Key = K;
+        type Value = V;
+        fn insert_entry(&mut self, key: K, value: V) {
+            self.insert(key, value);
+        }
+    }
+
+    impl<K: Ord, V> MapField for std::collections::BTreeMap<K, V> {
+        type Key = K;
+        type Value = V;
+        fn insert_entry(&mut self, key: K, value: V) {
+            self.insert(key, value);
+        }
+    }
+
     /// Reads a map field from an object.
-    pub fn read_map<C, K, T, M>(value: &Value, name: &str, ctx: &mut ReadContext, map: &mut M) -> Result<(), JsonError>
+    pub fn read_map<C, M>(
+        value: &Value,
+        name: &str,
+        ctx: &mut ReadContext,
+        map: &mut M,
+    ) -> Result<(), JsonError>
     where
         C: Codec,
-        K: MapKey,
-        T: From<C::Owned>,
-        M: Extend<(K, T)>,
+        M: MapField,
+        M::Key: MapKey,
+        M::Value: From<C::Owned>,
     {
         let mark = ctx.enter_field(name);
         match value {
             Value::Null => {}
             Value::Object(object) => {
                 for (member, v) in object {
-                    let Some(key) = K::parse_key(member) else {
-                        return Err(JsonError::InvalidMapKey { key: member.clone(), field: ctx.path.clone() });
+                    let Some(key) = M::Key::parse_key(member) else {
+                        return Err(JsonError::InvalidMapKey {
+                            key: member.clone(),
+                            field: ctx.path.clone(),
+                        });
                     };
                     if v.is_null() {
                         continue;
                     }
                     let entry_mark = ctx.enter_key(member);
                     if let Some(v) = C::read(v, ctx, false)? {
-                        map.extend(std::iter::once((key, T::from(v))));
+                        map.insert_entry(key, M::Value::from(v));
                     }
                     ctx.leave(entry_mark);
                 }

@@ -13,8 +13,9 @@ extern crate self as mesos_proto;
 pub mod json;
 pub mod media;
 pub mod recordio;
-pub mod wire;
 pub mod v1;
+pub mod wire;
 
 pub mod convert;
+pub mod fuzz_targets;
 pub mod internal;

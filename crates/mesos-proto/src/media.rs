@@ -84,14 +84,14 @@ pub fn accepts(accept: Option<&str>, media_type: &str) -> bool {
                 continue;
             }
             let params: Vec<&str> = parts.collect();
-            if let [single] = params.as_slice() {
-                if let Some((name, value)) = single.split_once('=') {
-                    if name.eq_ignore_ascii_case("q") {
-                        return value.parse::<f64>().is_ok_and(|q| q > 0.0);
-                    }
-                }
-            }
-            return true;
+            let quality = match params.as_slice() {
+                [single] => single.split_once('=').filter(|(name, _)| name.eq_ignore_ascii_case("q")),
+                _ => None,
+            };
+            return match quality {
+                Some((_, value)) => value.parse::<f64>().is_ok_and(|q| q > 0.0),
+                None => true,
+            };
         }
     }
     false
@@ -115,7 +115,10 @@ mod tests {
     fn accept() {
         assert_eq!(negotiate_accept(None), Some(ContentType::Json));
         assert_eq!(negotiate_accept(Some("application/x-protobuf")), Some(ContentType::Protobuf));
-        assert_eq!(negotiate_accept(Some("application/x-protobuf, application/json")), Some(ContentType::Json));
+        assert_eq!(
+            negotiate_accept(Some("application/x-protobuf, application/json")),
+            Some(ContentType::Json)
+        );
         assert_eq!(
             negotiate_accept(Some("application/x-protobuf;q=0.9, application/json;q=0.1")),
             Some(ContentType::Json)

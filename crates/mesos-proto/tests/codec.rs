@@ -1,16 +1,28 @@
 //! Golden and property tests of the JSON and protobuf codecs, RecordIO and the derives, on
 //! test-only messages that cover every field kind and label.
 
+// Test-only message types; documenting each field would add nothing.
+#![allow(missing_docs)]
+
 use std::collections::{BTreeMap, HashMap};
 
 use mesos_proto::json::{self, JsonError};
 use mesos_proto::recordio::{self, RecordIoDecoder, RecordIoError};
 use mesos_proto::wire::{self, ProtoError};
-use prost::Message;
 use proptest::prelude::*;
+use prost::Message;
 
 #[derive(
-    Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, ::prost::Enumeration, mesos_json_derive::JsonEnum,
+    Clone,
+    Copy,
+    Debug,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    ::prost::Enumeration,
+    mesos_json_derive::JsonEnum,
 )]
 #[repr(i32)]
 pub enum Color {
@@ -403,8 +415,9 @@ fn input_tricky_values() {
 
 #[test]
 fn input_u64_above_2_pow_53_is_exact() {
-    let m: Scalars = from_json(r#"{"u64": 9007199254740993, "i64": -9007199254740993, "fx64": "9007199254740995"}"#)
-        .unwrap();
+    let m: Scalars =
+        from_json(r#"{"u64": 9007199254740993, "i64": -9007199254740993, "fx64": "9007199254740995"}"#)
+            .unwrap();
     assert_eq!(m.u64, Some(9_007_199_254_740_993));
     assert_eq!(m.i64, Some(-9_007_199_254_740_993));
     assert_eq!(m.fx64, Some(9_007_199_254_740_995));
@@ -590,6 +603,8 @@ fn protobuf_round_trip_and_required_paths() {
     struct LooseScalar {
         #[prost(double, optional, tag = "1")]
         value: Option<f64>,
+        #[prost(string, optional, tag = "9")]
+        note: Option<String>,
     }
     #[derive(Clone, PartialEq, ::prost::Message)]
     struct Loose {
@@ -610,8 +625,9 @@ fn protobuf_round_trip_and_required_paths() {
         name: Some("n".into()),
         id: Some(LooseLabel { key: None, value: Some("v".into()) }),
         labels: vec![LooseLabel { key: Some("a".into()), value: None }, LooseLabel::default()],
-        limits: BTreeMap::from([("cpus".to_string(), LooseScalar::default())]),
-        by_signed: BTreeMap::from([(-3, LooseLabel::default())]),
+        // Map values equal to their default would be left out by prost: make them non-empty.
+        limits: BTreeMap::from([("cpus".to_string(), LooseScalar { value: None, note: Some("x".into()) })]),
+        by_signed: BTreeMap::from([(-3, LooseLabel { key: None, value: Some("x".into()) })]),
         boxed: Some(LooseLabel::default()),
     };
     let bytes = loose.encode_to_vec();
@@ -678,9 +694,19 @@ fn protobuf_required_fields_split_across_occurrences() {
     let err = wire::decode_proto::<Everything>(&encoded).unwrap_err();
     assert_eq!(err.to_string(), "missing required fields: id.key");
 
-    // Map entry without a value: an empty message, whose required fields are absent.
+    // prost writes a map value equal to its default as a bare key; that must decode.
+    let mut m = minimal();
+    m.limits.insert("gpus".into(), Scalar { value: 0.0 });
+    let encoded = wire::encode_proto(&m);
     let mut entry = Vec::new();
     prost::encoding::string::encode(1, &"gpus".to_string(), &mut entry);
+    let mut expected = minimal().encode_to_vec();
+    prost::encoding::bytes::encode(20, &entry, &mut expected);
+    assert_eq!(encoded, expected);
+    assert_eq!(wire::decode_proto::<Everything>(&encoded).unwrap(), m);
+
+    // An entry whose value is present but incomplete is still caught.
+    prost::encoding::bytes::encode(2, &Vec::new(), &mut entry);
     let mut encoded = minimal().encode_to_vec();
     prost::encoding::bytes::encode(20, &entry, &mut encoded);
     let err = wire::decode_proto::<Everything>(&encoded).unwrap_err();
@@ -851,9 +877,11 @@ fn any_sample() -> impl Strategy<Value = Sample> {
             proptest::option::of(any_label().prop_map(Box::new)),
         ),
     )
-        .prop_map(|((name, a, b, c, d, f, flag, data), (color, tags, labels, limits, numbers, names, child))| {
-            Sample { name, a, b, c, d, f, flag, data, color, tags, labels, limits, numbers, names, child }
-        })
+        .prop_map(
+            |((name, a, b, c, d, f, flag, data), (color, tags, labels, limits, numbers, names, child))| {
+                Sample { name, a, b, c, d, f, flag, data, color, tags, labels, limits, numbers, names, child }
+            },
+        )
 }
 
 proptest! {

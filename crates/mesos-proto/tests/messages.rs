@@ -982,3 +982,185 @@ fn accept_with_launch_group_round_trip() {
     assert_eq!(back, c);
     assert_eq!(back.encode_to_vec(), bytes);
 }
+
+// ---- JSON golden tests (spec §2 and §3.4 examples) ----
+
+/// Decodes `text` as `M`, re-encodes it and requires the exact same bytes back.
+fn json_golden<M: mesos_proto::json::JsonMessage + Message + Default + PartialEq + std::fmt::Debug>(
+    text: &str,
+) -> M {
+    let msg: M = mesos_proto::json::from_json_str(text).expect("golden JSON decodes");
+    assert_eq!(mesos_proto::json::to_json_string(&msg), text);
+    // The same message survives a protobuf round trip.
+    assert_eq!(M::decode(msg.encode_to_vec().as_slice()).unwrap(), msg);
+    msg
+}
+
+#[test]
+fn json_subscribed_event() {
+    let text = r#"{"type":"SUBSCRIBED","subscribed":{"framework_id":{"value":"3c1e58a6-6a3b-4c4e-9a2e-2b1f0c8d7e6f-0000"},"heartbeat_interval_seconds":15.0,"master_info":{"id":"3c1e58a6-6a3b-4c4e-9a2e-2b1f0c8d7e6f","ip":16777343,"port":5050,"pid":"master@127.0.0.1:5050","hostname":"localhost","version":"1.12.0","address":{"hostname":"localhost","ip":"127.0.0.1","port":5050},"capabilities":[{"type":"AGENT_UPDATE"},{"type":"AGENT_DRAINING"},{"type":"QUOTA_V2"}]}}}"#;
+    let e: Event = json_golden(text);
+    assert_eq!(e.r#type(), event::Type::Subscribed);
+    let master = e.subscribed.unwrap().master_info.unwrap();
+    assert_eq!(master.capabilities[2].r#type(), master_info::capability::Type::QuotaV2);
+}
+
+#[test]
+fn json_heartbeat_record() {
+    let e = Event { r#type: Some(event::Type::Heartbeat as i32), ..Default::default() };
+    let record = mesos_proto::recordio::frame(&mesos_proto::json::to_json_vec(&e));
+    assert_eq!(record, b"20\n{\"type\":\"HEARTBEAT\"}");
+    let back: Event = json_golden(r#"{"type":"HEARTBEAT"}"#);
+    assert_eq!(back, e);
+}
+
+#[test]
+fn json_error_event() {
+    let e: Event = json_golden(r#"{"type":"ERROR","error":{"message":"Framework has been removed"}}"#);
+    assert_eq!(e.error.unwrap().message, "Framework has been removed");
+}
+
+#[test]
+fn json_offers_event() {
+    let text = concat!(
+        r#"{"type":"OFFERS","offers":{"offers":["#,
+        // pre-refinement framework: "role":"*" written explicitly, no allocation_info
+        r#"{"id":{"value":"m-O1"},"framework_id":{"value":"m-0000"},"agent_id":{"value":"m-S0"},"#,
+        r#""hostname":"agent1","url":{"scheme":"http","address":{"hostname":"agent1","ip":"10.0.0.5","port":5051},"path":"/slave(1)"},"#,
+        r#""resources":[{"name":"cpus","type":"SCALAR","scalar":{"value":4.0},"role":"*"},"#,
+        r#"{"name":"mem","type":"SCALAR","scalar":{"value":15360.0},"role":"*"},"#,
+        r#"{"name":"ports","type":"RANGES","ranges":{"range":[{"begin":31000,"end":32000}]},"role":"*"},"#,
+        r#"{"name":"disk","type":"SCALAR","scalar":{"value":1024.0},"role":"eng","reservation":{"principal":"ops"},"#,
+        r#""disk":{"persistence":{"id":"v1","principal":"ops"},"volume":{"mode":"RW","container_path":"data"}}}],"#,
+        r#""attributes":[{"name":"rack","type":"TEXT","text":{"value":"r1"}},{"name":"zones","type":"SET","set":{"item":["a","b"]}}],"#,
+        r#""executor_ids":[{"value":"e1"}]},"#,
+        // multi-role, refinement-capable framework
+        r#"{"id":{"value":"m-O2"},"framework_id":{"value":"m-0000"},"agent_id":{"value":"m-S1"},"hostname":"agent2","#,
+        r#""domain":{"fault_domain":{"region":{"name":"eu"},"zone":{"name":"eu-1"}}},"#,
+        r#""resources":[{"name":"cpus","type":"SCALAR","scalar":{"value":0.5},"allocation_info":{"role":"web"},"#,
+        r#""reservations":[{"type":"DYNAMIC","role":"web","principal":"ops","labels":{"labels":[{"key":"k","value":"v"}]}}]},"#,
+        r#"{"name":"cpus","type":"SCALAR","scalar":{"value":1.5},"allocation_info":{"role":"web"},"revocable":{}}],"#,
+        r#""unavailability":{"start":{"nanoseconds":1700000000000000000},"duration":{"nanoseconds":3600000000000}},"#,
+        r#""allocation_info":{"role":"web"}}]}}"#,
+    );
+    let e: Event = json_golden(text);
+    let offers = e.offers.unwrap().offers;
+    assert_eq!(offers.len(), 2);
+    assert_eq!(offers[0].resources[2].ranges.as_ref().unwrap().range[0].end, 32000);
+    assert_eq!(offers[1].resources[1].revocable, Some(resource::RevocableInfo {}));
+}
+
+#[test]
+fn json_explicit_defaults_are_written() {
+    // Unset optionals with an explicit default come out with it; deprecated ones
+    // (FrameworkInfo.role) do not.
+    let info: FrameworkInfo = mesos_proto::json::from_json_str(r#"{"user":"","name":"n"}"#).unwrap();
+    assert_eq!(
+        mesos_proto::json::to_json_string(&info),
+        r#"{"user":"","name":"n","failover_timeout":0.0,"checkpoint":false}"#
+    );
+    let resource: Resource =
+        mesos_proto::json::from_json_str(r#"{"name":"cpus","type":"SCALAR","scalar":{"value":1}}"#).unwrap();
+    assert_eq!(
+        mesos_proto::json::to_json_string(&resource),
+        r#"{"name":"cpus","type":"SCALAR","scalar":{"value":1.0}}"#
+    );
+
+    let task: TaskInfo = mesos_proto::json::from_json_str(concat!(
+        r#"{"name":"t","task_id":{"value":"t1"},"agent_id":{"value":"a"},"#,
+        r#""command":{"value":"sleep 10","uris":[{"value":"http://x/y.tgz"}],"environment":{"variables":[{"name":"A","value":"1"}]}},"#,
+        r#""container":{"type":"DOCKER","docker":{"image":"busybox"},"network_infos":[{"ip_addresses":[{}]}],"#,
+        r#""linux_info":{},"mesos":{"image":{"type":"DOCKER","docker":{"name":"busybox"}}}},"#,
+        r#""health_check":{"type":"HTTP","http":{"port":80}},"check":{"type":"TCP","tcp":{"port":81}},"#,
+        r#""limits":{"cpus":{"value":"Infinity"},"mem":{"value":512}}}"#
+    ))
+    .unwrap();
+    let expected = concat!(
+        r#"{"name":"t","task_id":{"value":"t1"},"agent_id":{"value":"a"},"#,
+        r#""command":{"uris":[{"value":"http://x/y.tgz","extract":true}],"environment":{"variables":[{"name":"A","type":"VALUE","value":"1"}]},"shell":true,"value":"sleep 10"},"#,
+        r#""container":{"type":"DOCKER","docker":{"image":"busybox","network":"HOST","privileged":false},"#,
+        r#""mesos":{"image":{"type":"DOCKER","docker":{"name":"busybox"},"cached":true}},"#,
+        r#""network_infos":[{"ip_addresses":[{"protocol":"IPv4"}]}],"linux_info":{"share_cgroups":true}},"#,
+        r#""health_check":{"type":"HTTP","http":{"protocol":"IPv4","port":80},"delay_seconds":15.0,"interval_seconds":10.0,"#,
+        r#""timeout_seconds":20.0,"consecutive_failures":3,"grace_period_seconds":10.0},"#,
+        r#""check":{"type":"TCP","tcp":{"port":81},"delay_seconds":15.0,"interval_seconds":10.0,"timeout_seconds":20.0},"#,
+        r#""limits":{"cpus":{"value":"Infinity"},"mem":{"value":512.0}}}"#
+    );
+    assert_eq!(mesos_proto::json::to_json_string(&task), expected);
+
+    let filters: Filters = mesos_proto::json::from_json_str("{}").unwrap();
+    assert_eq!(mesos_proto::json::to_json_string(&filters), r#"{"refuse_seconds":5.0}"#);
+    let agent: AgentInfo = mesos_proto::json::from_json_str(r#"{"hostname":"h"}"#).unwrap();
+    assert_eq!(mesos_proto::json::to_json_string(&agent), r#"{"hostname":"h","port":5051}"#);
+}
+
+#[test]
+fn json_enum_names_with_odd_spelling() {
+    let sandbox: volume::source::SandboxPath = json_golden(r#"{"type":"SELF","path":"x"}"#);
+    assert_eq!(sandbox.r#type(), volume::source::sandbox_path::Type::Self_);
+    let ip: network_info::IpAddress = json_golden(r#"{"protocol":"IPv6","ip_address":"::1"}"#);
+    assert_eq!(ip.protocol(), network_info::Protocol::Ipv6);
+    let status: TaskStatus = json_golden(
+        r#"{"task_id":{"value":"t"},"state":"TASK_GONE_BY_OPERATOR","source":"SOURCE_AGENT","reason":"REASON_IO_SWITCHBOARD_EXITED","uuid":"q83vEjRWeJA="}"#,
+    );
+    assert_eq!(status.reason(), task_status::Reason::ReasonIoSwitchboardExited);
+    let rlimit: r_limit_info::RLimit = json_golden(r#"{"type":"RLMT_AS","hard":1,"soft":1}"#);
+    assert_eq!(rlimit.r#type(), r_limit_info::r_limit::Type::RlmtAs);
+    let caps: CapabilityInfo = json_golden(r#"{"capabilities":["NET_BIND_SERVICE","SYS_ADMIN"]}"#);
+    assert_eq!(caps.capabilities, [1010, 1021]);
+}
+
+#[test]
+fn json_scheduler_calls_from_clients() {
+    // pymesos-style calls.
+    let c: Call = json_golden(concat!(
+        r#"{"type":"SUBSCRIBE","subscribe":{"framework_info":{"user":"u","name":"pymesos","failover_timeout":100.0,"#,
+        r#""checkpoint":true,"roles":["web"],"capabilities":[{"type":"MULTI_ROLE"}]},"suppressed_roles":["web"],"#,
+        r#""offer_constraints":{"role_constraints":{"web":{"groups":[{"attribute_constraints":[{"selector":{"attribute_name":"rack"},"#,
+        r#""predicate":{"text_not_equals":{"value":"r9"}}},{"selector":{"pseudoattribute_type":"ZONE"},"predicate":{"not_exists":{}}}]}]}}}}}"#
+    ));
+    assert_eq!(c.r#type(), call::Type::Subscribe);
+    let ack: Call = json_golden(
+        r#"{"framework_id":{"value":"f"},"type":"ACKNOWLEDGE","acknowledge":{"agent_id":{"value":"a"},"task_id":{"value":"t"},"uuid":"q83vEjRWeJCrze8SNFZ4kA=="}}"#,
+    );
+    assert_eq!(ack.acknowledge.unwrap().uuid.len(), 16);
+    let revive: Call = json_golden(r#"{"framework_id":{"value":"f"},"type":"REVIVE"}"#);
+    assert!(revive.revive.is_none());
+    let missing =
+        mesos_proto::json::from_json_str::<Call>(r#"{"type":"KILL","kill":{"agent_id":{"value":"a"}}}"#)
+            .unwrap_err();
+    assert!(missing.to_string().contains("kill.task_id"), "{missing}");
+}
+
+#[test]
+fn json_executor_messages() {
+    use v1::executor;
+    let c: executor::Call = json_golden(
+        r#"{"executor_id":{"value":"e"},"framework_id":{"value":"f"},"type":"MESSAGE","message":{"data":"aGk="}}"#,
+    );
+    assert_eq!(c.message.unwrap().data, b"hi");
+    let e: executor::Event = json_golden(
+        r#"{"type":"KILL","kill":{"task_id":{"value":"t"},"kill_policy":{"grace_period":{"nanoseconds":1000}}}}"#,
+    );
+    assert_eq!(e.r#type(), executor::event::Type::Kill);
+}
+
+#[test]
+fn proto_required_fields_are_enforced() {
+    use mesos_proto::wire::{ProtoError, decode_proto};
+    // executor HEARTBEAT without executor_id: proto-required, so rejected at parse time.
+    let bytes = [idf(2, "f"), vf(3, 4)].concat();
+    match decode_proto::<v1::executor::Call>(&bytes) {
+        Err(ProtoError::MissingRequired(fields)) => assert_eq!(fields, ["executor_id"]),
+        other => panic!("unexpected {other:?}"),
+    }
+    // A resource inside an offer without `type` (required enum, value 0 is still "present").
+    let offer = [idf(1, "o"), idf(2, "f"), idf(3, "a"), sf(4, "h"), ld(5, &sf(1, "cpus"))].concat();
+    match decode_proto::<Offer>(&offer) {
+        Err(ProtoError::MissingRequired(fields)) => assert_eq!(fields, ["resources[0].type"]),
+        other => panic!("unexpected {other:?}"),
+    }
+    let ok = [idf(1, "o"), idf(2, "f"), idf(3, "a"), sf(4, "h"), ld(5, &[sf(1, "cpus"), vf(2, 0)].concat())]
+        .concat();
+    assert_eq!(decode_proto::<Offer>(&ok).unwrap().resources[0].name, "cpus");
+}

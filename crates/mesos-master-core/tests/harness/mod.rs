@@ -224,7 +224,7 @@ impl Harness {
             register: Some(agent_call::Register {
                 agent_info: info.clone(),
                 version: Some("test".into()),
-                pid: Some(format!("slave(1)@10.0.0.1:5051")),
+                pid: Some("slave(1)@10.0.0.1:5051".to_string()),
                 ..Default::default()
             }),
             ..Default::default()
