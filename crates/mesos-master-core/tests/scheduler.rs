@@ -566,3 +566,120 @@ fn multi_role_offers_carry_allocation_info() {
         offer.resources.iter().all(|r| r.allocation_info.as_ref().unwrap().role.as_deref() == Some("eng"))
     );
 }
+
+#[test]
+fn an_offer_used_after_rescind_loses_its_tasks() {
+    let mut config = config();
+    config.offer_timeout = Some(Duration::from_secs(10));
+    let mut h = Harness::with(config, Default::default());
+    h.register_agent("a1", "cpus:2;mem:1024");
+    let fw = h.subscribe(framework_info("fw"));
+    h.tick();
+    let offer = h.offers(fw.conn).remove(0);
+    h.advance(Duration::from_secs(11));
+    assert_eq!(h.events_of(fw.conn, event::Type::Rescind).len(), 1);
+    h.accept(&fw, &[&offer], vec![launch(vec![task("late", &offer, "cpus:1;mem:128")])]);
+    let updates = h.updates(fw.conn);
+    assert_eq!(state(&updates[0]), TaskState::TaskLost);
+    assert_eq!(updates[0].reason, Some(task_status::Reason::ReasonInvalidOffers as i32));
+}
+
+#[test]
+fn a_framework_cannot_act_for_another() {
+    let mut h = Harness::new();
+    h.register_agent("a1", "cpus:2;mem:1024");
+    let mine = h.subscribe(framework_info("mine"));
+    let theirs = h.subscribe(framework_info("theirs"));
+    // My stream id with their framework id: the stream does not belong to that framework.
+    let call = Call {
+        r#type: Some(call::Type::Teardown as i32),
+        framework_id: Some(FrameworkId { value: theirs.id.clone() }),
+        ..Default::default()
+    };
+    let reply = h.master.scheduler_call(h.now, 1, call, Some(&mine.stream_id));
+    assert!(matches!(reply, SchedulerReply::Error { status: 400, .. }), "{reply:?}");
+    assert!(h.master.framework(&theirs.id).is_some());
+    // Their offer cannot be accepted (or declined) by me.
+    h.tick();
+    let their_offers = h.offers(theirs.conn);
+    let my_offers = h.offers(mine.conn);
+    let offer = their_offers.first().or(my_offers.first()).expect("someone got the agent").clone();
+    let owner_is_theirs = !their_offers.is_empty();
+    let (intruder, owner) = if owner_is_theirs { (&mine, &theirs) } else { (&theirs, &mine) };
+    h.accept(intruder, &[&offer], vec![launch(vec![task("steal", &offer, "cpus:1;mem:128")])]);
+    let updates = h.updates(intruder.conn);
+    assert_eq!(state(&updates[0]), TaskState::TaskLost, "{updates:?}");
+    // The owner's offer is untouched by the intruder's failed ACCEPT.
+    assert!(h.master.framework(&owner.id).unwrap().offers.contains(&offer.id.value));
+}
+
+#[test]
+fn reserve_and_create_volumes_through_accept() {
+    use mesos_proto::v1::resource::{self, DiskInfo, ReservationInfo, disk_info};
+    let mut h = Harness::new();
+    let agent = h.register_agent("a1", "cpus:2;mem:1024;disk:1000");
+    let info = FrameworkInfo {
+        roles: vec!["db".into()],
+        principal: Some("ops".into()),
+        ..with_capabilities(framework_info("fw"), &[Cap::MultiRole, Cap::ReservationRefinement])
+    };
+    let fw = h.subscribe(info);
+    h.tick();
+    let offer = h.offers(fw.conn).remove(0);
+    let dynamic = |name: &str, amount: f64| {
+        let mut r = wire(&format!("{name}:{amount}")).remove(0);
+        r.reservations = vec![ReservationInfo {
+            r#type: Some(resource::reservation_info::Type::Dynamic as i32),
+            role: Some("db".into()),
+            principal: Some("ops".into()),
+            labels: None,
+        }];
+        r
+    };
+    let reserve = offer::Operation {
+        r#type: Some(offer::operation::Type::Reserve as i32),
+        reserve: Some(offer::operation::Reserve { resources: vec![dynamic("disk", 500.0)], source: vec![] }),
+        ..Default::default()
+    };
+    let mut volume = dynamic("disk", 500.0);
+    volume.disk = Some(DiskInfo {
+        persistence: Some(disk_info::Persistence { id: "vol1".into(), principal: Some("ops".into()) }),
+        volume: Some(mesos_proto::v1::Volume {
+            mode: mesos_proto::v1::volume::Mode::Rw as i32,
+            container_path: "data".into(),
+            ..Default::default()
+        }),
+        source: None,
+    });
+    let create = offer::Operation {
+        r#type: Some(offer::operation::Type::Create as i32),
+        create: Some(offer::operation::Create { volumes: vec![volume.clone()] }),
+        ..Default::default()
+    };
+    h.accept(&fw, &[&offer], vec![reserve, create]);
+    let checkpoints = h.agent_events_of(agent.conn, agent_event::Type::CheckpointResources);
+    assert_eq!(checkpoints.len(), 2);
+    let kept = &checkpoints[1].checkpoint_resources.as_ref().unwrap().resources;
+    assert_eq!(kept.len(), 1);
+    assert_eq!(kept[0].disk.as_ref().unwrap().persistence.as_ref().unwrap().id, "vol1");
+    // The volume is offered back to the role.
+    h.advance(Duration::from_secs(6));
+    let offer = h.offers(fw.conn).remove(0);
+    assert!(
+        offer.resources.iter().any(|r| r
+            .disk
+            .as_ref()
+            .and_then(|d| d.persistence.as_ref())
+            .is_some_and(|p| p.id == "vol1"))
+    );
+    // A reservation for a role the framework does not have is dropped.
+    let mut foreign = dynamic("cpus", 1.0);
+    foreign.reservations[0].role = Some("other".into());
+    let bad = offer::Operation {
+        r#type: Some(offer::operation::Type::Reserve as i32),
+        reserve: Some(offer::operation::Reserve { resources: vec![foreign], source: vec![] }),
+        ..Default::default()
+    };
+    h.accept(&fw, &[&offer], vec![bad]);
+    assert!(h.agent_events_of(agent.conn, agent_event::Type::CheckpointResources).is_empty());
+}
