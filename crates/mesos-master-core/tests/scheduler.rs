@@ -672,6 +672,31 @@ fn reserve_and_create_volumes_through_accept() {
             .and_then(|d| d.persistence.as_ref())
             .is_some_and(|p| p.id == "vol1"))
     );
+    // DESTROY turns the volume back into reserved disk, UNRESERVE frees it.
+    let destroy = offer::Operation {
+        r#type: Some(offer::operation::Type::Destroy as i32),
+        destroy: Some(offer::operation::Destroy { volumes: vec![volume.clone()] }),
+        ..Default::default()
+    };
+    h.accept(&fw, &[&offer], vec![destroy]);
+    let kept = h.agent_events_of(agent.conn, agent_event::Type::CheckpointResources);
+    let kept = &kept[0].checkpoint_resources.as_ref().unwrap().resources;
+    assert_eq!(kept.len(), 1);
+    assert!(kept[0].disk.is_none(), "the reservation stays, the volume is gone");
+    h.advance(Duration::from_secs(6));
+    let offer = h.offers(fw.conn).remove(0);
+    let unreserve = offer::Operation {
+        r#type: Some(offer::operation::Type::Unreserve as i32),
+        unreserve: Some(offer::operation::Unreserve { resources: vec![dynamic("disk", 500.0)] }),
+        ..Default::default()
+    };
+    h.accept(&fw, &[&offer], vec![unreserve]);
+    let kept = h.agent_events_of(agent.conn, agent_event::Type::CheckpointResources);
+    assert!(kept[0].checkpoint_resources.as_ref().unwrap().resources.is_empty());
+    h.advance(Duration::from_secs(6));
+    let offer = h.offers(fw.conn).remove(0);
+    assert!(offer.resources.iter().all(|r| r.reservations.is_empty()), "everything is unreserved again");
+
     // A reservation for a role the framework does not have is dropped.
     let mut foreign = dynamic("cpus", 1.0);
     foreign.reservations[0].role = Some("other".into());

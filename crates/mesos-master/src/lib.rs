@@ -21,7 +21,7 @@ use tokio::net::TcpListener;
 use tokio::sync::{mpsc, watch};
 
 use crate::flags::{MasterFlags, RegistryKind};
-use crate::registrar::Store;
+use crate::registrar::{FileStore, MemoryStore, RegistryStore};
 
 /// A running master.
 #[derive(Debug)]
@@ -44,9 +44,9 @@ impl MasterHandle {
 
 /// Starts a master: loads the registry, binds the port, spawns the actor and the server.
 pub async fn start(flags: MasterFlags) -> anyhow::Result<MasterHandle> {
-    let store = match &flags.registry {
-        RegistryKind::Durable(dir) => Store::durable(dir).context("cannot use --work_dir")?,
-        RegistryKind::InMemory => Store::Memory,
+    let store: Box<dyn RegistryStore> = match &flags.registry {
+        RegistryKind::Durable(dir) => Box::new(FileStore::new(dir).context("cannot use --work_dir")?),
+        RegistryKind::InMemory => Box::new(MemoryStore),
     };
     let registry = store.load().context("cannot load the registry")?;
     let bind_ip = flags.ip.unwrap_or(IpAddr::V4(Ipv4Addr::UNSPECIFIED));

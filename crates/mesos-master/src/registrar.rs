@@ -36,38 +36,56 @@ pub enum StoreError {
     },
 }
 
-/// Where the registry lives.
-#[derive(Debug)]
-pub enum Store {
-    /// `<work_dir>/registry`.
-    File(PathBuf),
-    /// Nowhere.
-    Memory,
+/// Where the registry lives. The registrar only needs whole-registry reads and writes, so a
+/// replicated or ZooKeeper-backed store plugs in by implementing this.
+pub trait RegistryStore: Send + Sync + std::fmt::Debug + 'static {
+    /// Reads the registry (empty if never written).
+    fn load(&self) -> Result<Registry, StoreError>;
+    /// Replaces the stored registry; must be atomic with respect to crashes.
+    fn save(&self, registry: &Registry) -> Result<(), StoreError>;
 }
 
-impl Store {
-    /// A durable store in `work_dir` (created if missing).
-    pub fn durable(work_dir: &Path) -> Result<Store, StoreError> {
+/// The crash-safe file store: `<work_dir>/registry`.
+#[derive(Debug)]
+pub struct FileStore {
+    path: PathBuf,
+}
+
+impl FileStore {
+    /// A store in `work_dir` (created if missing).
+    pub fn new(work_dir: &Path) -> Result<FileStore, StoreError> {
         fs::create_dir_all(work_dir)
             .map_err(|source| StoreError::Io { path: work_dir.to_path_buf(), source })?;
-        Ok(Store::File(work_dir.join("registry")))
+        Ok(FileStore { path: work_dir.join("registry") })
     }
+}
 
-    /// Reads the registry (empty if never written).
-    pub fn load(&self) -> Result<Registry, StoreError> {
-        let Store::File(path) = self else { return Ok(Registry::default()) };
-        match fs::read(path) {
+impl RegistryStore for FileStore {
+    fn load(&self) -> Result<Registry, StoreError> {
+        match fs::read(&self.path) {
             Ok(bytes) => mesos_registry::decode(&bytes)
-                .map_err(|e| StoreError::Corrupt { path: path.clone(), reason: e.to_string() }),
+                .map_err(|e| StoreError::Corrupt { path: self.path.clone(), reason: e.to_string() }),
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Registry::default()),
-            Err(source) => Err(StoreError::Io { path: path.clone(), source }),
+            Err(source) => Err(StoreError::Io { path: self.path.clone(), source }),
         }
     }
 
-    /// Writes the registry atomically.
-    pub fn save(&self, registry: &Registry) -> Result<(), StoreError> {
-        let Store::File(path) = self else { return Ok(()) };
-        write_atomically(path, &mesos_registry::encode(registry))
+    fn save(&self, registry: &Registry) -> Result<(), StoreError> {
+        write_atomically(&self.path, &mesos_registry::encode(registry))
+    }
+}
+
+/// `--registry=in_memory`: forgotten on restart.
+#[derive(Debug, Default)]
+pub struct MemoryStore;
+
+impl RegistryStore for MemoryStore {
+    fn load(&self) -> Result<Registry, StoreError> {
+        Ok(Registry::default())
+    }
+
+    fn save(&self, _registry: &Registry) -> Result<(), StoreError> {
+        Ok(())
     }
 }
 
@@ -99,12 +117,12 @@ pub struct Committed {
 /// Runs the registrar: receives `(id, operation)`, applies them in order, writes, and
 /// reports each batch through `committed`.
 pub async fn run(
-    store: Store,
+    store: Box<dyn RegistryStore>,
     mut registry: Registry,
     mut operations: mpsc::UnboundedReceiver<(u64, Operation)>,
     committed: impl Fn(Committed) + Send + 'static,
 ) {
-    let store = std::sync::Arc::new(store);
+    let store: std::sync::Arc<dyn RegistryStore> = std::sync::Arc::from(store);
     while let Some(first) = operations.recv().await {
         let mut batch = vec![first];
         while let Ok(next) = operations.try_recv() {
@@ -142,7 +160,7 @@ mod tests {
     #[test]
     fn save_then_load_round_trips_and_corruption_is_reported() {
         let dir = tempfile::tempdir().unwrap();
-        let store = Store::durable(dir.path()).unwrap();
+        let store = FileStore::new(dir.path()).unwrap();
         assert_eq!(store.load().unwrap(), Registry::default());
         let mut registry = Registry::default();
         let info =
