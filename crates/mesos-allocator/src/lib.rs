@@ -23,6 +23,7 @@ pub mod sorter;
 mod filters;
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::sync::Arc;
 use std::time::Duration;
 
 use mesos_types::quantities::ResourceQuantities;
@@ -93,11 +94,11 @@ pub struct FrameworkSpec {
 #[derive(Clone, Debug, PartialEq)]
 pub struct Allocation {
     /// Framework id.
-    pub framework: String,
+    pub framework: Arc<str>,
     /// Agent id.
-    pub agent: String,
+    pub agent: Arc<str>,
     /// Role the resources are allocated to (set on every resource as its allocation role).
-    pub role: String,
+    pub role: Arc<str>,
     /// The resources.
     pub resources: Resources,
 }
@@ -118,7 +119,7 @@ pub enum AllocatorError {
 }
 
 struct Framework {
-    id: String,
+    id: Arc<str>,
     spec: FrameworkSpec,
     active: bool,
     /// Everything offered or in use, per agent (allocation roles on every resource).
@@ -126,7 +127,7 @@ struct Framework {
 }
 
 struct Agent {
-    id: String,
+    id: Arc<str>,
     total: Resources,
     /// Offered or in use.
     allocated: Resources,
@@ -139,7 +140,7 @@ struct Agent {
 }
 
 struct Role {
-    name: String,
+    name: Arc<str>,
     /// Frameworks subscribed to the role or still holding resources allocated to it.
     sorter: Box<dyn Sorter>,
     members: BTreeSet<u32>,
@@ -149,8 +150,9 @@ struct Role {
 pub struct Allocator {
     config: Config,
     rng: Rng,
-    /// Resource kinds that count for fair sharing, by name → dense index.
-    kinds: HashMap<String, usize>,
+    /// Resource kinds that count for fair sharing; the position is the dense index. A handful
+    /// of names at most, where a linear scan beats hashing.
+    kinds: Vec<String>,
     totals: Vec<f64>,
     role_sorter: Box<dyn Sorter>,
     roles: Vec<Option<Role>>,
@@ -171,7 +173,7 @@ impl Allocator {
         Allocator {
             config,
             rng: Rng::new(seed),
-            kinds: HashMap::new(),
+            kinds: Vec::new(),
             totals: Vec::new(),
             role_sorter,
             roles: Vec::new(),
@@ -196,7 +198,7 @@ impl Allocator {
         let idx = self.frameworks.len() as u32;
         let roles: Vec<String> = spec.roles.iter().cloned().collect();
         self.frameworks.push(Some(Framework {
-            id: id.to_string(),
+            id: Arc::from(id),
             spec,
             active: true,
             allocations: BTreeMap::new(),
@@ -308,7 +310,7 @@ impl Allocator {
         let has_gpus = total.iter().any(|r| r.name == "gpus");
         self.add_to_totals(&total, 1.0);
         self.agents.push(Some(Agent {
-            id: id.to_string(),
+            id: Arc::from(id),
             free: total.clone(),
             total,
             allocated: Resources::default(),
@@ -454,9 +456,14 @@ impl Allocator {
         let mut granted: Vec<(u32, u32)> = Vec::new();
         for agent in order {
             granted.clear();
-            while let Some((role, fw, resources)) = self.pick(agent, now, &granted) {
+            while let Some((role, fw, resources, whole)) = self.pick(agent, now, &granted) {
                 granted.push((role, fw));
-                self.assign(fw, agent, &resources);
+                if whole {
+                    // Everything free went to this framework: skip recomputing the free pool.
+                    self.assign_whole(fw, agent, &resources);
+                } else {
+                    self.assign(fw, agent, &resources);
+                }
                 offers.push(Allocation {
                     framework: self.framework(fw).id.clone(),
                     agent: self.agent(agent).id.clone(),
@@ -473,7 +480,12 @@ impl Allocator {
 
     /// The first (role, framework) in fairness order that can take something from `agent`,
     /// and what it can take.
-    fn pick(&mut self, agent_idx: u32, now: Time, granted: &[(u32, u32)]) -> Option<(u32, u32, Resources)> {
+    fn pick(
+        &mut self,
+        agent_idx: u32,
+        now: Time,
+        granted: &[(u32, u32)],
+    ) -> Option<(u32, u32, Resources, bool)> {
         let Allocator { role_sorter, roles, frameworks, agents, filters, rng, config, .. } = self;
         let agent = agents[agent_idx as usize].as_ref()?;
         let mut choice = None;
@@ -481,7 +493,7 @@ impl Allocator {
         let mut inner_rng = Rng::new(rng.next_u64());
         role_sorter.visit(rng, &mut |role_idx| {
             let Some(Some(role)) = roles.get_mut(role_idx as usize) else { return Visit::Continue };
-            let role_name = role.name.as_str();
+            let role_name: &str = &role.name;
             role.sorter.visit(&mut inner_rng, &mut |fw_idx| {
                 if granted.contains(&(role_idx, fw_idx)) {
                     return Visit::Continue;
@@ -497,7 +509,7 @@ impl Allocator {
                 if agent.has_gpus && config.filter_gpu_resources && !caps.gpu {
                     return Visit::Continue;
                 }
-                let available = allocatable(&agent.free, role_name, caps);
+                let (available, whole) = allocatable(&agent.free, role_name, caps);
                 if available.is_empty() {
                     return Visit::Continue;
                 }
@@ -509,7 +521,7 @@ impl Allocator {
                 if filters.refuses(fw_idx, role_name, agent_idx, &available, now) {
                     return Visit::Continue;
                 }
-                choice = Some((role_idx, fw_idx, available));
+                choice = Some((role_idx, fw_idx, available, whole));
                 Visit::Stop
             })
         });
@@ -529,7 +541,7 @@ impl Allocator {
             .iter()
             .enumerate()
             .filter_map(|(idx, role)| {
-                role.as_ref().map(|r| (r.name.clone(), self.role_sorter.share(idx as u32)))
+                role.as_ref().map(|r| (r.name.to_string(), self.role_sorter.share(idx as u32)))
             })
             .collect()
     }
@@ -614,7 +626,7 @@ impl Allocator {
         };
         let mut sorter = self.config.framework_sorter.build();
         sorter.set_totals(&self.totals);
-        self.roles[idx as usize] = Some(Role { name: name.to_string(), sorter, members: BTreeSet::new() });
+        self.roles[idx as usize] = Some(Role { name: Arc::from(name), sorter, members: BTreeSet::new() });
         self.role_index.insert(name.to_string(), idx);
         self.role_sorter.add(idx, name);
         if let Some(weight) = self.weights.get(name) {
@@ -670,14 +682,16 @@ impl Allocator {
                 continue;
             }
             let Value::Scalar(scalar) = &resource.value else { continue };
-            if self.config.fair_sharing_excluded.contains(&resource.name) {
+            if !self.config.fair_sharing_excluded.is_empty()
+                && self.config.fair_sharing_excluded.contains(&resource.name)
+            {
                 continue;
             }
-            let kind = match self.kinds.get(&resource.name) {
-                Some(&kind) => kind,
+            let kind = match self.kinds.iter().position(|k| *k == resource.name) {
+                Some(kind) => kind,
                 None => {
                     let kind = self.kinds.len();
-                    self.kinds.insert(resource.name.clone(), kind);
+                    self.kinds.push(resource.name.clone());
                     self.totals.push(0.0);
                     amounts.push(0.0);
                     kind
@@ -717,9 +731,18 @@ impl Allocator {
         *held += resources;
         let agent = self.agent_mut(agent);
         agent.allocated += resources;
-        // Free resources carry no allocation role; allocated ones do.
-        agent.free -= &resources.unallocated();
+        if !agent.free.is_empty() {
+            // Free resources carry no allocation role; allocated ones do.
+            agent.free -= &resources.unallocated();
+        }
         agent.frameworks.insert(fw);
+    }
+
+    /// [`Allocator::assign`] for an allocation of everything the agent had free.
+    fn assign_whole(&mut self, fw: u32, agent: u32, resources: &Resources) {
+        // Emptying the pool first lets `assign` skip subtracting it away entry by entry.
+        self.agent_mut(agent).free = Resources::default();
+        self.assign(fw, agent, resources);
     }
 
     /// The inverse of [`Allocator::assign`], limited to what the framework really holds.
@@ -766,12 +789,12 @@ impl Allocator {
 /// The part of an agent's free resources that `role` may be offered, allocated to it:
 /// unreserved resources and those reserved for the role or one of its ancestors, minus what
 /// the framework's capabilities exclude.
-fn allocatable(free: &Resources, role: &str, caps: Capabilities) -> Resources {
+fn allocatable(free: &Resources, role: &str, caps: Capabilities) -> (Resources, bool) {
     // The common case: nothing reserved, revocable or shared, so everything is eligible.
     if free.iter().all(|r| r.reservations.is_empty() && !r.revocable && !r.shared) {
         let mut all = free.clone();
         all.allocate(role);
-        return all;
+        return (all, true);
     }
     let mut out = Resources::default();
     for resource in free.iter() {
@@ -792,7 +815,7 @@ fn allocatable(free: &Resources, role: &str, caps: Capabilities) -> Resources {
         resource.allocation_role = Some(role.to_string());
         out.add_resource(resource);
     }
-    out
+    (out, false)
 }
 
 fn meets_minimum(available: &Resources, minimums: &[ResourceQuantities]) -> bool {

@@ -28,7 +28,7 @@ fn allocator() -> Allocator {
 fn by_framework(offers: &[Allocation]) -> BTreeMap<String, usize> {
     let mut out = BTreeMap::new();
     for offer in offers {
-        *out.entry(offer.framework.clone()).or_insert(0) += 1;
+        *out.entry(offer.framework.to_string()).or_insert(0) += 1;
     }
     out
 }
@@ -43,7 +43,7 @@ fn every_free_resource_is_offered_once() {
     }
     let offers = a.allocate(at(1));
     assert_eq!(offers.len(), 10, "one offer per agent");
-    let agents: BTreeSet<&str> = offers.iter().map(|o| o.agent.as_str()).collect();
+    let agents: BTreeSet<&str> = offers.iter().map(|o| &*o.agent).collect();
     assert_eq!(agents.len(), 10);
     // DRF splits ten equal agents five and five.
     assert_eq!(by_framework(&offers).values().copied().collect::<Vec<_>>(), vec![5, 5]);
@@ -122,8 +122,8 @@ fn reservations_go_to_their_role_and_its_descendants_only() {
     a.add_framework("web", spec(&["eng/web"])).unwrap();
     let offers = a.allocate(at(2));
     assert_eq!(offers.len(), 1);
-    assert_eq!(offers[0].framework, "web");
-    assert_eq!(offers[0].role, "eng/web");
+    assert_eq!(&*offers[0].framework, "web");
+    assert_eq!(&*offers[0].role, "eng/web");
 }
 
 #[test]
@@ -136,7 +136,7 @@ fn minimum_allocatable_resources_are_respected() {
     a.add_agent("big", res("cpus:2;mem:1024"), &BTreeMap::new()).unwrap();
     let offers = a.allocate(at(1));
     assert_eq!(offers.len(), 1);
-    assert_eq!(offers[0].agent, "big");
+    assert_eq!(&*offers[0].agent, "big");
 }
 
 #[test]
@@ -150,7 +150,7 @@ fn gpu_agents_go_only_to_gpu_aware_frameworks() {
     a.add_framework("aware", aware).unwrap();
     let offers = a.allocate(at(2));
     assert_eq!(offers.len(), 1);
-    assert_eq!(offers[0].framework, "aware");
+    assert_eq!(&*offers[0].framework, "aware");
 }
 
 #[test]
@@ -177,7 +177,7 @@ fn removing_a_framework_frees_its_resources() {
     a.add_framework("f2", spec(&["*"])).unwrap();
     let offers = a.allocate(at(2));
     assert_eq!(offers.len(), 1);
-    assert_eq!(offers[0].framework, "f2");
+    assert_eq!(&*offers[0].framework, "f2");
 }
 
 #[test]
@@ -211,7 +211,7 @@ proptest! {
         let mut outstanding: Vec<Allocation> = Vec::new();
         for (n, (framework, agent, decline)) in steps.into_iter().enumerate() {
             outstanding.extend(a.allocate(at(n as u64)));
-            if let Some(pos) = outstanding.iter().position(|o| o.framework == format!("f{framework}") && o.agent == format!("a{agent}")) {
+            if let Some(pos) = outstanding.iter().position(|o| *o.framework == *format!("f{framework}") && *o.agent == *format!("a{agent}")) {
                 let offer = outstanding.remove(pos);
                 let refuse = decline.then_some(Duration::from_secs(2));
                 a.recover(&offer.framework, &offer.agent, &offer.resources, refuse, at(n as u64));
@@ -220,7 +220,7 @@ proptest! {
                 let agent = format!("a{i}");
                 // Quantities add up even where ranges would merge, so an overlap shows.
                 let mut held = mesos_types::ResourceQuantities::default();
-                for offer in outstanding.iter().filter(|o| o.agent == agent) {
+                for offer in outstanding.iter().filter(|o| *o.agent == *agent) {
                     held += &offer.resources.to_quantities();
                 }
                 let total = res("cpus:4;mem:1024;ports:[1000-1010]").to_quantities();

@@ -37,8 +37,11 @@ impl Master {
         }
         let mut per_framework: BTreeMap<String, Vec<Offer>> = BTreeMap::new();
         for allocation in allocations {
+            let framework_id = allocation.framework.to_string();
+            let agent_id = allocation.agent.to_string();
+            let role = allocation.role.to_string();
             let (Some(framework), Some(agent)) =
-                (self.frameworks.get(&allocation.framework), self.agents.get(&allocation.agent))
+                (self.frameworks.get(&framework_id), self.agents.get(&agent_id))
             else {
                 // Allocator and master disagree; give the resources back rather than leak them.
                 self.allocator.recover(
@@ -60,36 +63,36 @@ impl Master {
             };
             let executor_ids: Vec<ExecutorId> = framework
                 .executors
-                .get(&allocation.agent)
+                .get(&agent_id)
                 .map(|executors| executors.keys().map(|id| ExecutorId { value: id.clone() }).collect())
                 .unwrap_or_default();
             let offer = Offer {
                 id: OfferId { value: id.clone() },
-                framework_id: FrameworkId { value: allocation.framework.clone() },
-                agent_id: AgentId { value: allocation.agent.clone() },
+                framework_id: FrameworkId { value: framework_id.clone() },
+                agent_id: AgentId { value: agent_id.clone() },
                 hostname: agent.info.hostname.clone(),
                 url: Some(agent_url(agent)),
                 domain: agent.info.domain.clone(),
                 resources: convert::resources_to_proto(&allocation.resources, format),
                 attributes: agent.info.attributes.clone(),
                 executor_ids,
-                allocation_info: multi_role.then(|| AllocationInfo { role: Some(allocation.role.clone()) }),
+                allocation_info: multi_role.then(|| AllocationInfo { role: Some(role.clone()) }),
                 ..Default::default()
             };
-            per_framework.entry(allocation.framework.clone()).or_default().push(offer);
-            if let Some(framework) = self.frameworks.get_mut(&allocation.framework) {
+            per_framework.entry(framework_id.clone()).or_default().push(offer);
+            if let Some(framework) = self.frameworks.get_mut(&framework_id) {
                 framework.offers.insert(id.clone());
             }
-            if let Some(agent) = self.agents.get_mut(&allocation.agent) {
+            if let Some(agent) = self.agents.get_mut(&agent_id) {
                 agent.offers.insert(id.clone());
             }
             self.offers.insert(
                 id.clone(),
                 OfferRecord {
                     id: id.clone(),
-                    framework_id: allocation.framework,
-                    agent_id: allocation.agent,
-                    role: allocation.role,
+                    framework_id,
+                    agent_id,
+                    role,
                     resources: allocation.resources,
                     created: now,
                 },
