@@ -7,11 +7,11 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use criterion::{BatchSize, Criterion, criterion_group, criterion_main};
-use mesos_allocator::{Allocator, Config, FrameworkSpec};
+use mesos_allocator::{Config, FrameworkSpec, HierarchicalAllocator};
 use mesos_types::{Resources, Time};
 
-fn cluster(agents: usize, frameworks: usize, roles: usize) -> Allocator {
-    let mut allocator = Allocator::new(Config::default(), 7);
+fn cluster(agents: usize, frameworks: usize, roles: usize) -> HierarchicalAllocator {
+    let mut allocator = HierarchicalAllocator::new(Config::default(), 7);
     for f in 0..frameworks {
         let role = format!("role{}", f % roles);
         let spec = FrameworkSpec { roles: BTreeSet::from([role]), ..FrameworkSpec::default() };

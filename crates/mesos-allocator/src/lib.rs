@@ -1,7 +1,7 @@
 //! The mesos-rs allocator: hierarchical weighted DRF over roles, then frameworks.
 //!
 //! A plain data structure owned by the master core and called synchronously: the master tells
-//! it about agents, frameworks and resources coming back, and [`Allocator::allocate`] returns
+//! it about agents, frameworks and resources coming back, and [`HierarchicalAllocator::allocate`] returns
 //! what to offer to whom. It never calls out, reads no clock (every call that needs time takes
 //! `now`) and draws randomness from a seeded [`Rng`].
 //!
@@ -12,7 +12,7 @@
 //! after each allocation (see [`sorter`]), which keeps a pass near O(agents · log n).
 //!
 //! Everything offered counts as allocated until the master gives it back through
-//! [`Allocator::recover`] (decline, rescind, unused part of an accept, finished task).
+//! [`HierarchicalAllocator::recover`] (decline, rescind, unused part of an accept, finished task).
 //!
 //! Quota is not implemented yet; the pass is structured so a first stage satisfying role
 //! guarantees can run before the fair-share stage without changing the data layout (roles
@@ -118,6 +118,154 @@ pub enum AllocatorError {
     AlreadyKnown(String),
 }
 
+/// What the master needs from an allocator. `--allocator` picks the implementation through
+/// [`build`]; the built-in one is [`HierarchicalAllocator`]. Every call that needs time takes
+/// `now`, so implementations stay deterministic.
+pub trait Allocator: Send {
+    /// Adds an active framework.
+    fn add_framework(&mut self, id: &str, spec: FrameworkSpec) -> Result<(), AllocatorError>;
+    /// Replaces a framework's roles, suppressed roles, capabilities and minimums.
+    fn update_framework(&mut self, id: &str, spec: FrameworkSpec) -> Result<(), AllocatorError>;
+    /// Stops offers to a framework without forgetting its allocations.
+    fn deactivate_framework(&mut self, id: &str) -> Result<(), AllocatorError>;
+    /// Resumes offers to a framework.
+    fn activate_framework(&mut self, id: &str) -> Result<(), AllocatorError>;
+    /// Removes a framework; its allocations return to their agents.
+    fn remove_framework(&mut self, id: &str) -> Result<(), AllocatorError>;
+    /// Suppresses offers for roles (all when empty).
+    fn suppress(&mut self, id: &str, roles: &[String]) -> Result<(), AllocatorError>;
+    /// Un-suppresses roles (all when empty) and clears their refusal filters.
+    fn revive(&mut self, id: &str, roles: &[String]) -> Result<(), AllocatorError>;
+    /// Adds an agent with its total and what frameworks already use there.
+    fn add_agent(
+        &mut self,
+        id: &str,
+        total: Resources,
+        used: &BTreeMap<String, Resources>,
+    ) -> Result<(), AllocatorError>;
+    /// Removes an agent.
+    fn remove_agent(&mut self, id: &str) -> Result<(), AllocatorError>;
+    /// Stops or resumes offers of an agent's resources.
+    fn set_agent_active(&mut self, id: &str, active: bool) -> Result<(), AllocatorError>;
+    /// Replaces an agent's total.
+    fn update_agent_total(&mut self, id: &str, total: Resources) -> Result<(), AllocatorError>;
+    /// Gives resources back, optionally refusing them to the framework for a while.
+    fn recover(
+        &mut self,
+        framework: &str,
+        agent: &str,
+        resources: &Resources,
+        refuse: Option<Duration>,
+        now: Time,
+    );
+    /// Applies an operation's conversion to an allocation and the agent's total.
+    fn update_allocation(
+        &mut self,
+        framework: &str,
+        agent: &str,
+        consumed: &Resources,
+        converted: &Resources,
+    ) -> Result<(), AllocatorError>;
+    /// Replaces role weights.
+    fn set_weights(&mut self, weights: BTreeMap<String, f64>);
+    /// Runs one allocation pass.
+    fn allocate(&mut self, now: Time) -> Vec<Allocation>;
+    /// Passes run so far.
+    fn allocation_runs(&self) -> u64;
+    /// Weighted dominant share per role.
+    fn role_shares(&self) -> BTreeMap<String, f64>;
+    /// Live refusal filters per role.
+    fn active_filters(&self, now: Time) -> BTreeMap<String, usize>;
+    /// What is offered or in use on an agent.
+    fn allocated_on(&self, agent: &str) -> Option<&Resources>;
+}
+
+/// Builds the allocator named by `--allocator` (`hierarchical`, alias `HierarchicalDRF`).
+pub fn build(name: &str, config: Config, seed: u64) -> Result<Box<dyn Allocator>, String> {
+    match name {
+        "hierarchical" | "HierarchicalDRF" => Ok(Box::new(HierarchicalAllocator::new(config, seed))),
+        other => Err(format!("unknown allocator '{other}' (the built-in one is 'hierarchical')")),
+    }
+}
+
+impl Allocator for HierarchicalAllocator {
+    fn add_framework(&mut self, id: &str, spec: FrameworkSpec) -> Result<(), AllocatorError> {
+        HierarchicalAllocator::add_framework(self, id, spec)
+    }
+    fn update_framework(&mut self, id: &str, spec: FrameworkSpec) -> Result<(), AllocatorError> {
+        HierarchicalAllocator::update_framework(self, id, spec)
+    }
+    fn deactivate_framework(&mut self, id: &str) -> Result<(), AllocatorError> {
+        HierarchicalAllocator::deactivate_framework(self, id)
+    }
+    fn activate_framework(&mut self, id: &str) -> Result<(), AllocatorError> {
+        HierarchicalAllocator::activate_framework(self, id)
+    }
+    fn remove_framework(&mut self, id: &str) -> Result<(), AllocatorError> {
+        HierarchicalAllocator::remove_framework(self, id)
+    }
+    fn suppress(&mut self, id: &str, roles: &[String]) -> Result<(), AllocatorError> {
+        HierarchicalAllocator::suppress(self, id, roles)
+    }
+    fn revive(&mut self, id: &str, roles: &[String]) -> Result<(), AllocatorError> {
+        HierarchicalAllocator::revive(self, id, roles)
+    }
+    fn add_agent(
+        &mut self,
+        id: &str,
+        total: Resources,
+        used: &BTreeMap<String, Resources>,
+    ) -> Result<(), AllocatorError> {
+        HierarchicalAllocator::add_agent(self, id, total, used)
+    }
+    fn remove_agent(&mut self, id: &str) -> Result<(), AllocatorError> {
+        HierarchicalAllocator::remove_agent(self, id)
+    }
+    fn set_agent_active(&mut self, id: &str, active: bool) -> Result<(), AllocatorError> {
+        HierarchicalAllocator::set_agent_active(self, id, active)
+    }
+    fn update_agent_total(&mut self, id: &str, total: Resources) -> Result<(), AllocatorError> {
+        HierarchicalAllocator::update_agent_total(self, id, total)
+    }
+    fn recover(
+        &mut self,
+        framework: &str,
+        agent: &str,
+        resources: &Resources,
+        refuse: Option<Duration>,
+        now: Time,
+    ) {
+        HierarchicalAllocator::recover(self, framework, agent, resources, refuse, now)
+    }
+    fn update_allocation(
+        &mut self,
+        framework: &str,
+        agent: &str,
+        consumed: &Resources,
+        converted: &Resources,
+    ) -> Result<(), AllocatorError> {
+        HierarchicalAllocator::update_allocation(self, framework, agent, consumed, converted)
+    }
+    fn set_weights(&mut self, weights: BTreeMap<String, f64>) {
+        HierarchicalAllocator::set_weights(self, weights)
+    }
+    fn allocate(&mut self, now: Time) -> Vec<Allocation> {
+        HierarchicalAllocator::allocate(self, now)
+    }
+    fn allocation_runs(&self) -> u64 {
+        HierarchicalAllocator::allocation_runs(self)
+    }
+    fn role_shares(&self) -> BTreeMap<String, f64> {
+        HierarchicalAllocator::role_shares(self)
+    }
+    fn active_filters(&self, now: Time) -> BTreeMap<String, usize> {
+        HierarchicalAllocator::active_filters(self, now)
+    }
+    fn allocated_on(&self, agent: &str) -> Option<&Resources> {
+        HierarchicalAllocator::allocated_on(self, agent)
+    }
+}
+
 struct Framework {
     id: Arc<str>,
     spec: FrameworkSpec,
@@ -146,8 +294,8 @@ struct Role {
     members: BTreeSet<u32>,
 }
 
-/// The allocator. See the crate documentation.
-pub struct Allocator {
+/// The hierarchical weighted DRF allocator. See the crate documentation.
+pub struct HierarchicalAllocator {
     config: Config,
     rng: Rng,
     /// Resource kinds that count for fair sharing; the position is the dense index. A handful
@@ -166,11 +314,11 @@ pub struct Allocator {
     allocation_runs: u64,
 }
 
-impl Allocator {
+impl HierarchicalAllocator {
     /// A new allocator; `seed` drives agent shuffling and the random sorter.
-    pub fn new(config: Config, seed: u64) -> Allocator {
+    pub fn new(config: Config, seed: u64) -> HierarchicalAllocator {
         let role_sorter = config.role_sorter.build();
-        Allocator {
+        HierarchicalAllocator {
             config,
             rng: Rng::new(seed),
             kinds: Vec::new(),
@@ -486,7 +634,7 @@ impl Allocator {
         now: Time,
         granted: &[(u32, u32)],
     ) -> Option<(u32, u32, Resources, bool)> {
-        let Allocator { role_sorter, roles, frameworks, agents, filters, rng, config, .. } = self;
+        let HierarchicalAllocator { role_sorter, roles, frameworks, agents, filters, rng, config, .. } = self;
         let agent = agents[agent_idx as usize].as_ref()?;
         let mut choice = None;
         // The random sorter needs the rng while the role visit also borrows it.
@@ -738,14 +886,14 @@ impl Allocator {
         agent.frameworks.insert(fw);
     }
 
-    /// [`Allocator::assign`] for an allocation of everything the agent had free.
+    /// [`HierarchicalAllocator::assign`] for an allocation of everything the agent had free.
     fn assign_whole(&mut self, fw: u32, agent: u32, resources: &Resources) {
         // Emptying the pool first lets `assign` skip subtracting it away entry by entry.
         self.agent_mut(agent).free = Resources::default();
         self.assign(fw, agent, resources);
     }
 
-    /// The inverse of [`Allocator::assign`], limited to what the framework really holds.
+    /// The inverse of [`HierarchicalAllocator::assign`], limited to what the framework really holds.
     fn release(&mut self, fw: u32, agent: u32, resources: &Resources) {
         let Some(held) = self.framework(fw).allocations.get(&agent) else { return };
         if !held.contains(resources) {

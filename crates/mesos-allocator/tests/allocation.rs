@@ -4,7 +4,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::time::Duration;
 
-use mesos_allocator::{Allocation, Allocator, Capabilities, Config, FrameworkSpec};
+use mesos_allocator::{Allocation, Capabilities, Config, FrameworkSpec, HierarchicalAllocator};
 use mesos_types::quantities::parse_min_allocatable;
 use mesos_types::{Resources, Time};
 use proptest::prelude::*;
@@ -21,8 +21,8 @@ fn at(seconds: u64) -> Time {
     Time::from_nanos(seconds * 1_000_000_000)
 }
 
-fn allocator() -> Allocator {
-    Allocator::new(Config::default(), 1)
+fn allocator() -> HierarchicalAllocator {
+    HierarchicalAllocator::new(Config::default(), 1)
 }
 
 fn by_framework(offers: &[Allocation]) -> BTreeMap<String, usize> {
@@ -130,7 +130,7 @@ fn reservations_go_to_their_role_and_its_descendants_only() {
 fn minimum_allocatable_resources_are_respected() {
     let config =
         Config { min_allocatable: parse_min_allocatable("cpus:1;mem:512").unwrap(), ..Config::default() };
-    let mut a = Allocator::new(config, 1);
+    let mut a = HierarchicalAllocator::new(config, 1);
     a.add_framework("f", spec(&["*"])).unwrap();
     a.add_agent("small", res("cpus:0.5;mem:4096"), &BTreeMap::new()).unwrap();
     a.add_agent("big", res("cpus:2;mem:1024"), &BTreeMap::new()).unwrap();

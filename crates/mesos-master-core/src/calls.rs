@@ -248,8 +248,8 @@ impl Master {
         }
     }
 
-    pub(crate) fn allocator_mut(&mut self) -> &mut Allocator {
-        &mut self.allocator
+    pub(crate) fn allocator_mut(&mut self) -> &mut dyn Allocator {
+        self.allocator.as_mut()
     }
 
     pub(crate) fn task_state_counter(&mut self, state: TaskState) {

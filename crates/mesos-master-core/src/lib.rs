@@ -31,7 +31,7 @@ pub mod view;
 use std::collections::{BTreeMap, BTreeSet, VecDeque};
 use std::time::Duration;
 
-use mesos_allocator::Allocator;
+use mesos_allocator::{Allocator, HierarchicalAllocator};
 use mesos_proto::internal::AgentEvent;
 use mesos_proto::v1::scheduler::Event;
 use mesos_proto::v1::{AgentInfo, MasterInfo};
@@ -198,7 +198,7 @@ pub struct Master {
     config: Config,
     rng: Rng,
     start_time: Time,
-    allocator: Allocator,
+    allocator: Box<dyn Allocator>,
     registry: Registry,
     frameworks: BTreeMap<String, Framework>,
     completed_frameworks: VecDeque<Framework>,
@@ -221,7 +221,17 @@ pub struct Master {
 impl Master {
     /// A master that recovered `registry` from its store at `now`.
     pub fn new(config: Config, registry: Registry, now: Time) -> Master {
-        let mut allocator = Allocator::new(config.allocator.clone(), config.seed);
+        let allocator = Box::new(HierarchicalAllocator::new(config.allocator.clone(), config.seed));
+        Master::with_allocator(config, registry, now, allocator)
+    }
+
+    /// A master using `allocator` (chosen with `--allocator`).
+    pub fn with_allocator(
+        config: Config,
+        registry: Registry,
+        now: Time,
+        mut allocator: Box<dyn Allocator>,
+    ) -> Master {
         let weights = if registry.weights.is_empty() {
             config.initial_weights.clone()
         } else {
@@ -339,8 +349,8 @@ impl Master {
     }
 
     /// The allocator (for its metrics and role shares).
-    pub fn allocator(&self) -> &Allocator {
-        &self.allocator
+    pub fn allocator(&self) -> &dyn Allocator {
+        self.allocator.as_ref()
     }
 
     fn arm(&mut self, at: Time, timer: Timer) {

@@ -149,6 +149,8 @@ pub struct MasterFlags {
     pub hostname_lookup: bool,
     /// Registry store.
     pub registry: RegistryKind,
+    /// `--allocator`.
+    pub allocator: String,
     /// `--allocation_interval`.
     pub allocation_interval: Duration,
     /// `--role_sorter`.
@@ -216,11 +218,9 @@ impl MasterFlags {
                 ));
             }
         };
-        match flags.get("allocator").unwrap_or("hierarchical") {
-            "hierarchical" | "HierarchicalDRF" => {}
-            other => {
-                return Err(invalid("allocator", format!("'{other}' (only 'hierarchical' is built in)")));
-            }
+        let allocator = flags.get("allocator").unwrap_or("hierarchical").to_string();
+        if let Err(reason) = mesos_allocator::build(&allocator, mesos_allocator::Config::default(), 0) {
+            return Err(invalid("allocator", reason));
         }
         let duration = |name: &str| -> Result<Duration, FlagError> {
             flags.duration(name)?.ok_or_else(|| FlagError::Required(name.to_string()))
@@ -267,6 +267,7 @@ impl MasterFlags {
             hostname: flags.get("hostname").map(String::from),
             hostname_lookup: flags.bool("hostname_lookup"),
             registry,
+            allocator,
             allocation_interval: duration("allocation_interval")?,
             role_sorter: flags.parse_with("role_sorter", SorterKind::parse)?.unwrap_or(SorterKind::Drf),
             framework_sorter: flags

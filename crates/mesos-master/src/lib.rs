@@ -86,7 +86,9 @@ pub async fn start(flags: MasterFlags) -> anyhow::Result<MasterHandle> {
     config.root_submissions = flags.root_submissions;
     config.seed = rand_seed();
 
-    let master = Master::new(config, registry.clone(), driver::now());
+    let allocator = mesos_allocator::build(&flags.allocator, config.allocator.clone(), config.seed)
+        .map_err(|reason| anyhow::anyhow!("--allocator: {reason}"))?;
+    let master = Master::with_allocator(config, registry.clone(), driver::now(), allocator);
     let (actor_tx, actor_rx) = mpsc::unbounded_channel();
     let (registrar_tx, registrar_rx) = mpsc::unbounded_channel();
     let committed_tx = actor_tx.clone();
