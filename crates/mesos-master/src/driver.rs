@@ -134,14 +134,26 @@ fn handle(
             if let Some(sink) = sink {
                 scheduler_streams.insert(conn, sink);
             }
+            let subscribe = call.subscribe.as_ref().map(|s| s.framework_info.name.clone());
             let answer = master.scheduler_call(at, conn, *call, stream_header.as_deref());
+            match (&answer, subscribe) {
+                (SchedulerReply::Stream { stream_id }, Some(name)) => {
+                    tracing::info!(framework = %name, %stream_id, "scheduler subscribed");
+                }
+                (SchedulerReply::Error { status, message }, _) => {
+                    tracing::info!(status, %message, "scheduler call refused");
+                }
+                _ => {}
+            }
             if !matches!(answer, SchedulerReply::Stream { .. }) {
                 scheduler_streams.remove(&conn);
             }
             let _ = reply.send(answer);
         }
         Command::SchedulerClosed(conn) => {
-            scheduler_streams.remove(&conn);
+            if scheduler_streams.remove(&conn).is_some() {
+                tracing::info!(conn, "scheduler stream closed by the client");
+            }
             master.scheduler_stream_closed(at, conn);
         }
         Command::Agent { call, stream_header, conn, sink, reply } => {
@@ -155,7 +167,9 @@ fn handle(
             let _ = reply.send(answer);
         }
         Command::AgentClosed(conn) => {
-            agent_streams.remove(&conn);
+            if agent_streams.remove(&conn).is_some() {
+                tracing::info!(conn, "agent stream closed by the agent");
+            }
             master.agent_stream_closed(at, conn);
         }
         Command::Committed(batch) => {
@@ -197,6 +211,7 @@ fn drain(
                 agent_streams.remove(&conn);
             }
             Output::Persist { id, operation } => {
+                tracing::info!(id, ?operation, "registry operation");
                 // The registrar lives as long as the actor; if it is gone we are shutting down.
                 let _ = registrar.send((id, operation));
             }

@@ -33,8 +33,9 @@ fn main() -> ExitCode {
         "WARNING" => "warn",
         _ => "info",
     };
-    if !flags.quiet {
-        tracing_subscriber::fmt().with_env_filter(level).with_writer(std::io::stderr).init();
+    if let Err(error) = init_logging(level, flags.quiet, flags.log_dir.as_deref()) {
+        eprintln!("{error}");
+        return ExitCode::from(1);
     }
     let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
         Ok(runtime) => runtime,
@@ -57,4 +58,30 @@ fn main() -> ExitCode {
             }
         }
     })
+}
+
+/// Logs to stderr (unless `--quiet`) and, with `--log_dir`, to `<log_dir>/mesos-master.INFO`.
+fn init_logging(level: &str, quiet: bool, log_dir: Option<&std::path::Path>) -> Result<(), String> {
+    use tracing_subscriber::fmt::writer::MakeWriterExt;
+    let file = match log_dir {
+        Some(dir) => {
+            std::fs::create_dir_all(dir).map_err(|e| format!("--log_dir {}: {e}", dir.display()))?;
+            let path = dir.join("mesos-master.INFO");
+            let file = std::fs::OpenOptions::new()
+                .create(true)
+                .append(true)
+                .open(&path)
+                .map_err(|e| format!("--log_dir: cannot open {}: {e}", path.display()))?;
+            Some(std::sync::Mutex::new(file))
+        }
+        None => None,
+    };
+    let builder = tracing_subscriber::fmt().with_env_filter(level);
+    match (file, quiet) {
+        (Some(file), true) => builder.with_ansi(false).with_writer(file).init(),
+        (Some(file), false) => builder.with_ansi(false).with_writer(std::io::stderr.and(file)).init(),
+        (None, false) => builder.with_writer(std::io::stderr).init(),
+        (None, true) => {}
+    }
+    Ok(())
 }
