@@ -19,8 +19,8 @@ struct World {
     agents: Vec<TestAgent>,
     frameworks: Vec<TestFramework>,
     offers: BTreeMap<usize, Vec<Offer>>,
-    /// (agent index, framework index, task id) of launched tasks with their last state.
-    tasks: Vec<(usize, usize, String, TaskState)>,
+    /// (agent index, framework index, task id, last state, resources) of launched tasks.
+    tasks: Vec<(usize, usize, String, TaskState, String)>,
     next_task: u64,
 }
 
@@ -60,7 +60,7 @@ impl World {
 
     fn step(&mut self, rng: &mut Rng) {
         self.collect_offers();
-        match rng.below(7) {
+        match rng.below(8) {
             0 | 1 => {
                 // Accept an offer with a task using part of it.
                 let f = rng.below(self.frameworks.len());
@@ -72,7 +72,8 @@ impl World {
                 self.next_task += 1;
                 let id = format!("t{}", self.next_task);
                 let cpus = [0.5, 1.0, 2.0, 8.0][rng.below(4)];
-                let task = task(&id, &offer, &format!("cpus:{cpus};mem:64"));
+                let resources = format!("cpus:{cpus};mem:64");
+                let task = task(&id, &offer, &resources);
                 let framework = &self.frameworks[f];
                 self.h.accept(framework, &[&offer], vec![launch(vec![task])]);
                 let agent =
@@ -80,7 +81,7 @@ impl World {
                 let launched =
                     !self.h.agent_events_of(self.agents[agent].conn, agent_event::Type::RunTask).is_empty();
                 if launched {
-                    self.tasks.push((agent, f, id, TaskState::TaskStaging));
+                    self.tasks.push((agent, f, id, TaskState::TaskStaging, resources));
                 }
                 self.h.updates(framework.conn);
             }
@@ -109,7 +110,7 @@ impl World {
                     return;
                 }
                 let i = rng.below(self.tasks.len());
-                let (agent, f, id, state) = self.tasks[i].clone();
+                let (agent, f, id, state, _) = self.tasks[i].clone();
                 let next = match state {
                     TaskState::TaskStaging => TaskState::TaskRunning,
                     _ => {
@@ -147,6 +148,33 @@ impl World {
                 for agent in &self.agents {
                     self.h.pong(agent);
                 }
+            }
+            6 => {
+                // An agent's stream breaks; it re-registers with what it runs.
+                let a = rng.below(self.agents.len());
+                let frameworks: Vec<FrameworkInfo> = self
+                    .frameworks
+                    .iter()
+                    .enumerate()
+                    .map(|(i, f)| FrameworkInfo {
+                        id: Some(mesos_proto::v1::FrameworkId { value: f.id.clone() }),
+                        checkpoint: Some(true),
+                        failover_timeout: Some(1e6),
+                        ..framework_info(&format!("f{i}"))
+                    })
+                    .collect();
+                let tasks: Vec<_> = self
+                    .tasks
+                    .iter()
+                    .filter(|t| t.0 == a)
+                    .map(|t| (t.2.clone(), self.frameworks[t.1].id.clone(), t.3, t.4.clone()))
+                    .collect();
+                for offers in self.offers.values_mut() {
+                    offers.retain(|o| o.agent_id.value != self.agents[a].id);
+                }
+                let mut agent = std::mem::replace(&mut self.agents[a], placeholder());
+                self.h.reconnect_agent(&mut agent, frameworks, tasks);
+                self.agents[a] = agent;
             }
             _ => self.h.tick(),
         }
@@ -195,4 +223,8 @@ fn random_runs_keep_the_books_balanced() {
             world.check(seed, step);
         }
     }
+}
+
+fn placeholder() -> TestAgent {
+    TestAgent { id: String::new(), conn: 0, stream_id: String::new(), info: Default::default() }
 }

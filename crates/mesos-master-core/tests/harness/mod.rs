@@ -275,6 +275,53 @@ impl Harness {
         uuid
     }
 
+    /// The agent's stream breaks and it re-registers reporting `tasks` (id, framework, state,
+    /// resources text) of frameworks `frameworks`.
+    pub fn reconnect_agent(
+        &mut self,
+        agent: &mut TestAgent,
+        frameworks: Vec<FrameworkInfo>,
+        tasks: Vec<(String, String, TaskState, String)>,
+    ) {
+        self.master.agent_stream_closed(self.now, agent.conn);
+        self.pump();
+        let conn = self.conn();
+        let tasks = tasks
+            .into_iter()
+            .map(|(task_id, framework_id, state, resources)| {
+                let mut wire = wire(&resources);
+                for r in &mut wire {
+                    r.allocation_info = Some(mesos_proto::v1::AllocationInfo { role: Some("*".into()) });
+                }
+                mesos_proto::internal::Task {
+                    name: task_id.clone(),
+                    task_id: TaskId { value: task_id },
+                    framework_id: FrameworkId { value: framework_id },
+                    agent_id: AgentId { value: agent.id.clone() },
+                    state: state as i32,
+                    resources: wire,
+                    ..Default::default()
+                }
+            })
+            .collect();
+        let call = AgentCall {
+            r#type: Some(agent_call::Type::Reregister as i32),
+            reregister: Some(agent_call::Reregister {
+                agent_info: agent.info.clone(),
+                tasks,
+                frameworks,
+                ..Default::default()
+            }),
+            ..Default::default()
+        };
+        let AgentReply::Stream { stream_id } = self.master.agent_call(self.now, conn, call, None) else {
+            panic!("re-registration refused")
+        };
+        self.pump();
+        agent.conn = conn;
+        agent.stream_id = stream_id;
+    }
+
     pub fn pong(&mut self, agent: &TestAgent) {
         let call = AgentCall {
             r#type: Some(agent_call::Type::Pong as i32),
