@@ -708,3 +708,70 @@ fn reserve_and_create_volumes_through_accept() {
     h.accept(&fw, &[&offer], vec![bad]);
     assert!(h.agent_events_of(agent.conn, agent_event::Type::CheckpointResources).is_empty());
 }
+
+#[test]
+fn operations_asking_for_feedback_get_operation_error() {
+    use mesos_proto::v1::{OperationId, OperationState};
+    let mut h = Harness::new();
+    h.register_agent("a1", "cpus:2;mem:1024");
+    let fw = h.subscribe(framework_info("fw"));
+    h.tick();
+    let offer = h.offers(fw.conn).remove(0);
+    let reserve = offer::Operation {
+        r#type: Some(offer::operation::Type::Reserve as i32),
+        id: Some(OperationId { value: "op-1".into() }),
+        reserve: Some(offer::operation::Reserve { resources: wire("cpus:1"), source: vec![] }),
+        ..Default::default()
+    };
+    let mut with_id = launch(vec![task("t", &offer, "cpus:1;mem:32")]);
+    with_id.id = Some(OperationId { value: "op-2".into() });
+    h.accept(&fw, &[&offer], vec![reserve, with_id]);
+    let statuses = h.events_of(fw.conn, event::Type::UpdateOperationStatus);
+    let status = &statuses[0].update_operation_status.as_ref().unwrap().status;
+    assert_eq!(status.operation_id.as_ref().unwrap().value, "op-1");
+    assert_eq!(status.state, OperationState::OperationError as i32);
+    assert!(status.uuid.is_none());
+    let updates = h.updates(fw.conn);
+    assert_eq!(state(&updates[0]), TaskState::TaskError, "LAUNCH may not carry an id");
+}
+
+#[test]
+fn executors_are_reused_only_with_identical_info() {
+    let mut h = Harness::new();
+    let agent = h.register_agent("a1", "cpus:4;mem:4096");
+    let fw = h.subscribe(framework_info("fw"));
+    h.tick();
+    let offer = h.offers(fw.conn).remove(0);
+    let executor = |command: &str| ExecutorInfo {
+        executor_id: ExecutorId { value: "exec".into() },
+        command: Some(CommandInfo { value: Some(command.into()), ..Default::default() }),
+        resources: wire("cpus:0.1;mem:32"),
+        ..Default::default()
+    };
+    let with = |id: &str, exec: ExecutorInfo| {
+        let mut t = task(id, &offer, "cpus:0.5;mem:64");
+        t.command = None;
+        t.executor = Some(exec);
+        t
+    };
+    h.accept(
+        &fw,
+        &[&offer],
+        vec![launch(vec![
+            with("t1", executor("run")),
+            with("t2", executor("run")),
+            with("t3", executor("other")),
+        ])],
+    );
+    assert_eq!(h.agent_events_of(agent.conn, agent_event::Type::RunTask).len(), 2);
+    let updates = h.updates(fw.conn);
+    assert_eq!(updates.len(), 1);
+    assert_eq!(updates[0].task_id.value, "t3");
+    assert!(updates[0].message.as_deref().unwrap().contains("not compatible"), "{:?}", updates[0].message);
+    // The executor's resources count once; the next offer is what is left.
+    h.advance(Duration::from_secs(6));
+    let offer = h.offers(fw.conn).remove(0);
+    assert_eq!(offer.executor_ids.len(), 1, "offers list the framework's executors on the agent");
+    let cpus = offer_resources(&offer).scalar("cpus").to_f64();
+    assert!((cpus - 2.9).abs() < 1e-9, "{cpus}");
+}
