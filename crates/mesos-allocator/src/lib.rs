@@ -403,8 +403,15 @@ impl HierarchicalAllocator {
         for (agent, resources) in allocations {
             self.release(idx, agent, &resources);
         }
-        let roles: Vec<String> = self.framework(idx).spec.roles.iter().cloned().collect();
         self.framework_mut(idx).spec.roles.clear();
+        // Every role it is a member of, including roles it left while still holding resources.
+        let roles: Vec<String> = self
+            .roles
+            .iter()
+            .flatten()
+            .filter(|role| role.members.contains(&idx))
+            .map(|role| role.name.to_string())
+            .collect();
         for role in roles {
             self.untrack_if_idle(idx, &role);
         }
@@ -490,6 +497,9 @@ impl HierarchicalAllocator {
         for fw in frameworks {
             if let Some(resources) = self.framework_mut(fw).allocations.remove(&idx) {
                 self.unassign_from_sorters(fw, &resources);
+                for role in allocation_roles(&resources) {
+                    self.untrack_if_idle(fw, &role);
+                }
             }
         }
         let total = self.agent(idx).total.clone();
@@ -561,7 +571,8 @@ impl HierarchicalAllocator {
         let fw = self.framework_idx(framework)?;
         let ag = self.agent_idx(agent)?;
         self.release(fw, ag, consumed);
-        let total = self.agent(ag).total.clone() - consumed + converted;
+        // The total holds no allocation roles; the operation's resources do.
+        let total = self.agent(ag).total.clone() - &consumed.unallocated() + &converted.unallocated();
         self.update_agent_total(agent, total)?;
         // The converted resources are taken from the (now larger) free pool back to the
         // framework, as they were never really free.

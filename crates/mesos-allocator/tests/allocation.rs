@@ -229,3 +229,29 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn converted_resources_stay_allocated_after_an_operation() {
+    use mesos_types::{Reservation, Resource};
+    let mut a = allocator();
+    a.add_framework("f1", spec(&["r"])).unwrap();
+    a.add_framework("f2", spec(&["r"])).unwrap();
+    a.add_agent("a", res("cpus:4;mem:1024"), &BTreeMap::new()).unwrap();
+    let offer = a.allocate(at(1)).pop().unwrap();
+    let holder = offer.framework.to_string();
+    // RESERVE one cpu out of the offer.
+    let mut consumed = res("cpus:1");
+    consumed.allocate("r");
+    let reserved: Resources = consumed
+        .iter()
+        .map(|r| Resource { reservations: vec![Reservation::new_dynamic("r", None)], ..r.clone() })
+        .collect();
+    a.update_allocation(&holder, "a", &consumed, &reserved).unwrap();
+    // The holder gives back everything but the reservation.
+    let rest = offer.resources.clone() - &consumed;
+    a.recover(&holder, "a", &rest, None, at(1));
+    let offers = a.allocate(at(2));
+    let offered: f64 = offers.iter().map(|o| o.resources.scalar("cpus").to_f64()).sum();
+    assert_eq!(offered, 3.0, "the reserved cpu is still held, not offered again: {offers:?}");
+    assert_eq!(a.allocated_on("a").unwrap().scalar("cpus").to_f64(), 4.0);
+}

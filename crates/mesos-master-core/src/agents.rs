@@ -49,6 +49,9 @@ pub struct Agent {
     pub tasks: BTreeSet<(String, String)>,
     /// Executors here: framework id → executor id → info.
     pub executors: BTreeMap<String, BTreeMap<String, ExecutorInfo>>,
+    /// KILLs for tasks here that arrived while the agent was disconnected, re-sent when it
+    /// re-registers (framework id, task id) → kill.
+    pub(crate) pending_kills: BTreeMap<(String, String), agent_event::KillTask>,
 }
 
 impl Agent {
@@ -206,6 +209,9 @@ impl Master {
                 None => AgentReply::bad_request("Expecting 'update_resources' to be present"),
             },
             agent_call::Type::Unregister => {
+                // Nothing new may land on a leaving agent while the registry write is in flight.
+                let _ = self.allocator.set_agent_active(agent_id, false);
+                self.rescind_agent_offers(agent_id);
                 self.remove_agent_tasks(now, agent_id, RemovalCause::Unregistered);
                 self.persist(
                     Operation::RemoveAgent(agent_id.to_string()),
@@ -256,6 +262,18 @@ impl Master {
         if self.registry.gone.contains_key(&agent_id) {
             self.send_agent_shutdown(conn, "Agent has been marked gone");
             return AgentReply::Stream { stream_id };
+        }
+        if self
+            .pending
+            .values()
+            .any(|p| matches!(p, PendingOp::Unreachable { agent_id: a } if *a == agent_id))
+        {
+            // Mesos refuses re-registration while the agent is being marked unreachable; the
+            // agent retries and is readmitted once the write is done.
+            return AgentReply::Error {
+                status: 503,
+                message: "Agent is being marked unreachable; retry the registration".to_string(),
+            };
         }
         if self.agents.contains_key(&agent_id) {
             self.reconnect_agent(now, conn, stream_id.clone(), &agent_id, &reregister);
@@ -316,7 +334,90 @@ impl Master {
             };
             self.send_to_agent(agent_id, event);
         }
+        // Frameworks that are gone must be shut down on the agent.
+        let orphaned: BTreeSet<String> = reregister
+            .tasks
+            .iter()
+            .map(|t| t.framework_id.value.clone())
+            .chain(
+                reregister
+                    .executors
+                    .iter()
+                    .filter_map(|e| e.framework_id.as_ref().map(|id| id.value.clone())),
+            )
+            .filter(|fw| !self.frameworks.contains_key(fw))
+            .collect();
+        for framework_id in orphaned {
+            self.shutdown_framework_on(agent_id, &framework_id);
+        }
+        // Executors the agent no longer runs are gone: their resources come back.
+        let reported_executors: BTreeSet<(String, String)> = reregister
+            .executors
+            .iter()
+            .filter_map(|e| e.framework_id.as_ref().map(|fw| (fw.value.clone(), e.executor_id.value.clone())))
+            .collect();
+        let vanished: Vec<(String, String)> = self
+            .agents
+            .get(agent_id)
+            .map(|a| {
+                a.executors
+                    .iter()
+                    .flat_map(|(fw, by_id)| by_id.keys().map(move |id| (fw.clone(), id.clone())))
+                    .filter(|key| !reported_executors.contains(key))
+                    .collect()
+            })
+            .unwrap_or_default();
+        for (framework_id, executor_id) in vanished {
+            self.forget_executor(now, agent_id, &framework_id, &executor_id);
+        }
+        // KILLs that could not be delivered while the agent was away.
+        let kills =
+            self.agents.get_mut(agent_id).map(|a| std::mem::take(&mut a.pending_kills)).unwrap_or_default();
+        for ((framework_id, task_id), kill) in kills {
+            if self.frameworks.get(&framework_id).is_some_and(|f| f.tasks.contains_key(&task_id)) {
+                let event = AgentEvent {
+                    r#type: Some(agent_event::Type::KillTask as i32),
+                    kill_task: Some(kill),
+                    ..Default::default()
+                };
+                self.send_to_agent(agent_id, event);
+            }
+        }
         self.allocate_soon();
+    }
+
+    /// Drops an executor from every index and gives its resources back.
+    pub(crate) fn forget_executor(
+        &mut self,
+        now: Time,
+        agent_id: &str,
+        framework_id: &str,
+        executor_id: &str,
+    ) {
+        let mut executor = None;
+        if let Some(agent) = self.agents.get_mut(agent_id)
+            && let Some(executors) = agent.executors.get_mut(framework_id)
+        {
+            executor = executors.remove(executor_id);
+            if executors.is_empty() {
+                agent.executors.remove(framework_id);
+            }
+        }
+        if let Some(framework) = self.frameworks.get_mut(framework_id)
+            && let Some(executors) = framework.executors.get_mut(agent_id)
+        {
+            executors.remove(executor_id);
+            if executors.is_empty() {
+                framework.executors.remove(agent_id);
+            }
+        }
+        if let Some(executor) = executor
+            && let Ok(resources) = convert::resources_from_proto(&executor.resources)
+            && !resources.is_empty()
+        {
+            self.allocator.recover(framework_id, agent_id, &resources, None, now);
+            self.allocate_soon();
+        }
     }
 
     /// The shell finished (or failed) a registry write.
@@ -342,7 +443,7 @@ impl Master {
                 self.readmit(now, conn, stream_id, *reregister)
             }
             PendingOp::Unreachable { agent_id } => self.agent_unreachable(now, &agent_id),
-            PendingOp::Removed { agent_id } => self.forget_agent(&agent_id),
+            PendingOp::Removed { agent_id } => self.forget_agent(now, &agent_id),
         }
     }
 
@@ -386,10 +487,14 @@ impl Master {
                 ping_outstanding: false,
                 tasks: BTreeSet::new(),
                 executors: BTreeMap::new(),
+                pending_kills: BTreeMap::new(),
             },
         );
         let _ = self.allocator.add_agent(&agent_id, total, &BTreeMap::new());
         self.counters.slave_registrations += 1;
+        if self.detach_if_closed(&agent_id, conn) {
+            return;
+        }
         self.send_registered(&agent_id, agent_event::Type::Registered);
         self.allocate_soon();
     }
@@ -425,12 +530,19 @@ impl Master {
             ping_outstanding: false,
             tasks: BTreeSet::new(),
             executors: BTreeMap::new(),
+            pending_kills: BTreeMap::new(),
         };
         let mut used: BTreeMap<String, Resources> = BTreeMap::new();
+        let mut removed_frameworks: BTreeSet<String> = BTreeSet::new();
         for executor in &reregister.executors {
             let Some(framework_id) = executor.framework_id.as_ref().map(|id| id.value.clone()) else {
                 continue;
             };
+            if !self.frameworks.contains_key(&framework_id) {
+                // Torn down (or never known): the agent must shut it down, not keep it.
+                removed_frameworks.insert(framework_id);
+                continue;
+            }
             if let Ok(resources) = convert::resources_from_proto(&executor.resources) {
                 *used.entry(framework_id.clone()).or_default() += &resources;
             }
@@ -451,6 +563,10 @@ impl Master {
         for task in &reregister.tasks {
             let framework_id = task.framework_id.value.clone();
             let task_id = task.task_id.value.clone();
+            if !self.frameworks.contains_key(&framework_id) {
+                removed_frameworks.insert(framework_id);
+                continue;
+            }
             let record = TaskRecord::from_task(task);
             let terminal = record.latest_state().is_terminal();
             if !terminal {
@@ -467,7 +583,12 @@ impl Master {
         self.agents.insert(agent_id.clone(), agent);
         let _ = self.allocator.add_agent(&agent_id, total, &used);
         self.counters.slave_reregistrations += 1;
-        self.send_registered(&agent_id, agent_event::Type::Reregistered);
+        if !self.detach_if_closed(&agent_id, conn) {
+            self.send_registered(&agent_id, agent_event::Type::Reregistered);
+            for framework_id in removed_frameworks {
+                self.shutdown_framework_on(&agent_id, &framework_id);
+            }
+        }
         for (framework_id, task_id) in back_from_unreachable {
             let Some(task) = self.frameworks.get(&framework_id).and_then(|f| f.tasks.get(&task_id)).cloned()
             else {
@@ -483,6 +604,30 @@ impl Master {
             self.send_update(&framework_id, status);
         }
         self.allocate_soon();
+    }
+
+    /// If the agent's stream closed before its admission committed, leave it admitted but
+    /// disconnected (its offers off) and say so.
+    fn detach_if_closed(&mut self, agent_id: &str, conn: ConnId) -> bool {
+        if !self.closed_before_commit.remove(&conn) {
+            return false;
+        }
+        if let Some(agent) = self.agents.get_mut(agent_id) {
+            agent.conn = None;
+        }
+        let _ = self.allocator.set_agent_active(agent_id, false);
+        true
+    }
+
+    pub(crate) fn shutdown_framework_on(&mut self, agent_id: &str, framework_id: &str) {
+        let event = AgentEvent {
+            r#type: Some(agent_event::Type::ShutdownFramework as i32),
+            shutdown_framework: Some(agent_event::ShutdownFramework {
+                framework_id: mesos_proto::v1::FrameworkId { value: framework_id.to_string() },
+            }),
+            ..Default::default()
+        };
+        self.send_to_agent(agent_id, event);
     }
 
     fn send_registered(&mut self, agent_id: &str, kind: agent_event::Type) {
@@ -519,6 +664,11 @@ impl Master {
     /// The shell saw an agent's registration stream end.
     pub fn agent_stream_closed(&mut self, now: Time, conn: ConnId) {
         let Some(agent_id) = self.agents.values().find(|a| a.conn == Some(conn)).map(|a| a.id.clone()) else {
+            // A stream can close while its (re-)admission is still being written: remember it,
+            // so the agent is admitted disconnected rather than attached to a dead stream.
+            if self.pending.values().any(|p| matches!(p, PendingOp::Admit { conn: c, .. } | PendingOp::Readmit { conn: c, .. } if *c == conn)) {
+                self.closed_before_commit.insert(conn);
+            }
             return;
         };
         if let Some(agent) = self.agents.get_mut(&agent_id) {
@@ -546,6 +696,23 @@ impl Master {
                 task_status::Reason::ReasonAgentDisconnected,
                 "Agent disconnected",
             );
+        }
+        // Their executors die the same way.
+        let executors: Vec<(String, String)> = self
+            .agents
+            .get(&agent_id)
+            .map(|a| {
+                a.executors
+                    .iter()
+                    .flat_map(|(fw, by_id)| by_id.keys().map(move |id| (fw.clone(), id.clone())))
+                    .collect::<Vec<_>>()
+            })
+            .unwrap_or_default()
+            .into_iter()
+            .filter(|(fw, _)| self.frameworks.get(fw).is_none_or(|f| !f.info.checkpoint.unwrap_or(false)))
+            .collect();
+        for (framework_id, executor_id) in executors {
+            self.forget_executor(now, &agent_id, &framework_id, &executor_id);
         }
     }
 
@@ -614,6 +781,11 @@ impl Master {
             self.outputs.push_back(Output::CloseAgent { conn });
         }
         let _ = self.allocator.remove_agent(agent_id);
+        self.send_agent_failure(agent_id);
+    }
+
+    /// FAILURE{agent_id} to every connected framework: the agent is gone.
+    fn send_agent_failure(&mut self, agent_id: &str) {
         let failure = Event {
             r#type: Some(event::Type::Failure as i32),
             failure: Some(event::Failure {
@@ -629,9 +801,12 @@ impl Master {
         }
     }
 
-    fn forget_agent(&mut self, agent_id: &str) {
+    fn forget_agent(&mut self, now: Time, agent_id: &str) {
         self.apply_registry(Operation::RemoveAgent(agent_id.to_string()));
         self.rescind_agent_offers(agent_id);
+        // Tasks launched after the agent said it was leaving are gone with it too.
+        self.remove_agent_tasks(now, agent_id, RemovalCause::Unregistered);
+        self.send_agent_failure(agent_id);
         if let Some(agent) = self.agents.remove(agent_id)
             && let Some(conn) = agent.conn
         {
@@ -643,31 +818,7 @@ impl Master {
 
     fn executor_exited(&mut self, now: Time, agent_id: &str, exited: agent_call::ExecutorExited) {
         let framework_id = exited.framework_id.value.clone();
-        let executor_id = exited.executor_id.value.clone();
-        let mut executor = None;
-        if let Some(agent) = self.agents.get_mut(agent_id)
-            && let Some(executors) = agent.executors.get_mut(&framework_id)
-        {
-            executor = executors.remove(&executor_id);
-            if executors.is_empty() {
-                agent.executors.remove(&framework_id);
-            }
-        }
-        if let Some(framework) = self.frameworks.get_mut(&framework_id)
-            && let Some(executors) = framework.executors.get_mut(agent_id)
-        {
-            executors.remove(&executor_id);
-            if executors.is_empty() {
-                framework.executors.remove(agent_id);
-            }
-        }
-        if let Some(executor) = executor
-            && let Ok(resources) = convert::resources_from_proto(&executor.resources)
-            && !resources.is_empty()
-        {
-            self.allocator.recover(&framework_id, agent_id, &resources, None, now);
-            self.allocate_soon();
-        }
+        self.forget_executor(now, agent_id, &framework_id, &exited.executor_id.value);
         let failure = Event {
             r#type: Some(event::Type::Failure as i32),
             failure: Some(event::Failure {

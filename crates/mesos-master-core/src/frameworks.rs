@@ -153,6 +153,14 @@ impl Master {
             self.refuse_stream(conn, &message);
             return reply;
         }
+        let requested = info.id.as_ref().map(|id| id.value.clone()).filter(|id| !id.is_empty());
+        if let Some(id) = &requested
+            && self.completed_frameworks.iter().any(|f| &f.id == id)
+        {
+            self.refuse_stream(conn, "Framework has been removed");
+            return reply;
+        }
+
         let roles = framework_roles(&info);
         let suppressed: BTreeSet<String> = subscribe.suppressed_roles.iter().cloned().collect();
         if let Err(message) = validation::validate_suppressed_roles(&suppressed, &roles) {
@@ -168,14 +176,6 @@ impl Master {
             );
             return reply;
         }
-        let requested = info.id.as_ref().map(|id| id.value.clone()).filter(|id| !id.is_empty());
-        if let Some(id) = &requested
-            && self.completed_frameworks.iter().any(|f| &f.id == id)
-        {
-            self.refuse_stream(conn, "Framework has been removed");
-            return reply;
-        }
-
         match requested.as_ref().and_then(|id| self.frameworks.get(id)).map(|f| f.info.clone()) {
             Some(old) => {
                 let id = requested.unwrap_or_default();
@@ -218,9 +218,12 @@ impl Master {
                     generation: 0,
                 };
                 self.frameworks.insert(id.clone(), framework);
-                // A framework id unknown to the allocator is the only failure here, and the
-                // framework was just added to our own map, so it cannot fail.
-                let _ = self.allocator.add_framework(&id, spec);
+                // The allocator may still know the id (resources of an earlier incarnation
+                // learned from an agent); then the subscription takes that entry over.
+                if self.allocator.add_framework(&id, spec.clone()).is_err() {
+                    let _ = self.allocator.update_framework(&id, spec);
+                    let _ = self.allocator.activate_framework(&id);
+                }
                 self.send_subscribed(&id);
             }
         }
@@ -369,6 +372,11 @@ impl Master {
                 ..Default::default()
             };
             self.send_to_agent(&agent_id, event);
+        }
+        for agent in self.agents.values_mut() {
+            agent.tasks.retain(|(fw, _)| fw != id);
+            agent.executors.remove(id);
+            agent.pending_kills.retain(|(fw, _), _| fw != id);
         }
         let tasks = std::mem::take(&mut framework.tasks);
         for (_, mut task) in tasks {

@@ -211,6 +211,8 @@ pub struct Master {
     next_offer: u64,
     /// Registry operations in flight, by id, with what to do when they commit.
     pending: BTreeMap<u64, agents::PendingOp>,
+    /// Agent streams that closed while their admission was still being written.
+    closed_before_commit: BTreeSet<ConnId>,
     next_op: u64,
     outputs: VecDeque<Output>,
     timers: BTreeSet<(Time, Timer)>,
@@ -253,6 +255,7 @@ impl Master {
             offers: BTreeMap::new(),
             next_offer: 0,
             pending: BTreeMap::new(),
+            closed_before_commit: BTreeSet::new(),
             next_op: 0,
             outputs: VecDeque::new(),
             timers: BTreeSet::new(),

@@ -33,12 +33,14 @@ impl TaskRecord {
     /// A record from a `Task` reported by an agent.
     pub fn from_task(task: &Task) -> TaskRecord {
         let resources = convert::resources_from_proto(&task.resources).unwrap_or_default();
+        let terminal = TaskState::try_from(task.state).is_ok_and(|s| s.is_terminal());
         TaskRecord {
             framework_id: task.framework_id.value.clone(),
             agent_id: task.agent_id.value.clone(),
             task: task.clone(),
             resources,
-            released: false,
+            // A task reported already terminal holds nothing in the allocator.
+            released: terminal,
             unreachable_time: None,
         }
     }
@@ -97,8 +99,10 @@ impl Master {
         let task_id = status.task_id.value.clone();
         let mut release = None;
         let mut reason_key = None;
+        // Only the agent the task runs on may change it; an update from elsewhere (a stale
+        // agent process) is passed on to the scheduler but changes nothing here.
         if let Some(framework) = self.frameworks.get_mut(&framework_id)
-            && let Some(task) = framework.tasks.get_mut(&task_id)
+            && let Some(task) = framework.tasks.get_mut(&task_id).filter(|t| t.agent_id == agent_id)
         {
             if status.executor_id.is_none() {
                 status.executor_id = task.task.executor_id.clone();
@@ -206,16 +210,28 @@ impl Master {
         if kill.agent_id.as_ref().is_some_and(|given| given.value != agent_id) {
             return;
         }
-        let event = AgentEvent {
-            r#type: Some(agent_event::Type::KillTask as i32),
-            kill_task: Some(agent_event::KillTask {
-                framework_id: FrameworkId { value: framework_id.to_string() },
-                task_id: kill.task_id,
-                kill_policy: kill.kill_policy,
-            }),
-            ..Default::default()
+        let kill_task = agent_event::KillTask {
+            framework_id: FrameworkId { value: framework_id.to_string() },
+            task_id: kill.task_id,
+            kill_policy: kill.kill_policy,
         };
-        self.send_to_agent(&agent_id, event);
+        match self.agents.get_mut(&agent_id) {
+            Some(agent) if agent.connected() => {
+                let event = AgentEvent {
+                    r#type: Some(agent_event::Type::KillTask as i32),
+                    kill_task: Some(kill_task),
+                    ..Default::default()
+                };
+                self.send_to_agent(&agent_id, event);
+            }
+            Some(agent) => {
+                // Remembered and re-sent when the agent re-registers.
+                agent
+                    .pending_kills
+                    .insert((framework_id.to_string(), kill_task.task_id.value.clone()), kill_task);
+            }
+            None => {}
+        }
     }
 
     /// RECONCILE (§6.9).

@@ -257,3 +257,139 @@ fn master_state_survives_in_the_registry_encoding() {
     let master = Master::new(config(), decoded, h.now);
     assert_eq!(master.recovered_agents().count(), 2);
 }
+
+#[test]
+fn reregistration_is_refused_while_the_agent_is_being_marked_unreachable() {
+    let mut h = Harness::new();
+    let agent = h.register_agent("a1", "cpus:1;mem:128");
+    h.auto_commit = false;
+    h.advance(Duration::from_secs(15 * 6));
+    assert!(!h.pending_persists.is_empty(), "the unreachable write is in flight");
+    let conn = h.conn();
+    let call = AgentCall {
+        r#type: Some(agent_call::Type::Reregister as i32),
+        reregister: Some(agent_call::Reregister { agent_info: agent.info.clone(), ..Default::default() }),
+        ..Default::default()
+    };
+    let reply = h.master.agent_call(h.now, conn, call, None);
+    assert!(matches!(reply, AgentReply::Error { status: 503, .. }), "{reply:?}");
+}
+
+#[test]
+fn a_stream_that_closes_before_admission_commits_leaves_the_agent_disconnected() {
+    let mut h = Harness::new();
+    h.auto_commit = false;
+    let conn = h.conn();
+    let call = AgentCall {
+        r#type: Some(agent_call::Type::Register as i32),
+        register: Some(agent_call::Register {
+            agent_info: mesos_proto::v1::AgentInfo {
+                hostname: "a1".into(),
+                resources: wire("cpus:1;mem:128"),
+                ..Default::default()
+            },
+            ..Default::default()
+        }),
+        ..Default::default()
+    };
+    h.master.agent_call(h.now, conn, call, None);
+    h.pump();
+    h.master.agent_stream_closed(h.now, conn);
+    h.commit_pending();
+    assert!(h.agent_events(conn).is_empty(), "no REGISTERED on a dead stream");
+    let agent = h.master.agents().next().expect("admitted");
+    assert!(!agent.connected());
+    let fw = h.subscribe(framework_info("fw"));
+    h.tick();
+    assert!(h.offers(fw.conn).is_empty(), "a disconnected agent is not offered");
+}
+
+#[test]
+fn kills_for_a_disconnected_agent_are_sent_when_it_returns() {
+    let mut h = Harness::new();
+    let info = FrameworkInfo { checkpoint: Some(true), ..framework_info("fw") };
+    let (mut agent, fw) = running_task(&mut h, info.clone());
+    h.master.agent_stream_closed(h.now, agent.conn);
+    let kill = mesos_proto::v1::scheduler::Call {
+        r#type: Some(mesos_proto::v1::scheduler::call::Type::Kill as i32),
+        kill: Some(mesos_proto::v1::scheduler::call::Kill {
+            task_id: TaskId { value: "t1".into() },
+            ..Default::default()
+        }),
+        ..Default::default()
+    };
+    h.call(&fw, kill);
+    let info = FrameworkInfo { id: Some(FrameworkId { value: fw.id.clone() }), ..info };
+    let task = ("t1".to_string(), fw.id.clone(), TaskState::TaskRunning, "cpus:1;mem:128".to_string());
+    h.reconnect_agent(&mut agent, vec![info], vec![task]);
+    let kills = h.agent_events_of(agent.conn, agent_event::Type::KillTask);
+    assert_eq!(kills.len(), 1);
+    assert_eq!(kills[0].kill_task.as_ref().unwrap().task_id.value, "t1");
+}
+
+#[test]
+fn updates_from_another_agent_do_not_touch_the_task() {
+    let mut h = Harness::new();
+    let (agent, fw) = running_task(&mut h, framework_info("fw"));
+    let other = h.register_agent("a2", "cpus:1;mem:128");
+    h.agent_update(&other, &fw.id, "t1", TaskState::TaskFinished);
+    let task = &h.master.framework(&fw.id).unwrap().tasks["t1"];
+    assert_eq!(task.latest_state(), TaskState::TaskRunning);
+    assert!(!task.released);
+    assert_eq!(h.master.allocator().allocated_on(&agent.id).unwrap().scalar("cpus").to_f64(), 1.0);
+}
+
+#[test]
+fn terminal_tasks_reported_at_reregistration_are_not_released_twice() {
+    let mut h = Harness::new();
+    let info =
+        FrameworkInfo { checkpoint: Some(true), failover_timeout: Some(600.0), ..framework_info("fw") };
+    let (agent, fw) = running_task(&mut h, info.clone());
+    // Master restart; the agent reports the task finished, its update still unacknowledged.
+    let mut h = Harness::with(config(), h.stored.clone());
+    let info = FrameworkInfo { id: Some(FrameworkId { value: fw.id.clone() }), ..info };
+    let (conn, stream_id) =
+        reregister(&mut h, &agent, &info, vec![reported_task(&agent, &fw.id, TaskState::TaskFinished)]);
+    let agent = TestAgent { conn, stream_id, ..agent };
+    assert!(h.master.allocator().allocated_on(&agent.id).is_none_or(|r| r.is_empty()));
+    // The agent retries the terminal update: nothing is recovered a second time.
+    h.agent_update(&agent, &fw.id, "t1", TaskState::TaskFinished);
+    let _again = h.subscribe(info);
+    h.tick();
+    assert!(h.master.allocator().allocated_on(&agent.id).is_none_or(|r| r.scalar("cpus").to_f64() <= 2.0));
+}
+
+#[test]
+fn an_unregistering_agent_is_offered_no_more_and_frameworks_hear_it_is_gone() {
+    let mut h = Harness::new();
+    let (agent, fw) = running_task(&mut h, framework_info("fw"));
+    h.advance(Duration::from_secs(6));
+    h.offers(fw.conn);
+    h.auto_commit = false;
+    let call = AgentCall {
+        r#type: Some(agent_call::Type::Unregister as i32),
+        agent_id: Some(AgentId { value: agent.id.clone() }),
+        ..Default::default()
+    };
+    h.agent_send(&agent, call);
+    assert_eq!(state(&h.updates(fw.conn)[0]), TaskState::TaskLost);
+    h.advance(Duration::from_secs(2));
+    assert!(h.offers(fw.conn).is_empty(), "nothing is offered from a leaving agent");
+    h.commit_pending();
+    assert_eq!(h.events_of(fw.conn, event::Type::Failure).len(), 1);
+    assert_eq!(h.master.agents().count(), 0);
+}
+
+#[test]
+fn tasks_of_removed_frameworks_are_shut_down_when_their_agent_reconnects() {
+    let mut h = Harness::new();
+    let info = FrameworkInfo { checkpoint: Some(true), ..framework_info("fw") };
+    let (mut agent, fw) = running_task(&mut h, info.clone());
+    h.master.agent_stream_closed(h.now, agent.conn);
+    assert!(h.master.teardown(h.now, &fw.id));
+    let task = ("t1".to_string(), fw.id.clone(), TaskState::TaskRunning, "cpus:1;mem:128".to_string());
+    h.reconnect_agent(&mut agent, vec![], vec![task]);
+    let shutdowns = h.agent_events_of(agent.conn, agent_event::Type::ShutdownFramework);
+    assert_eq!(shutdowns.len(), 1);
+    assert_eq!(shutdowns[0].shutdown_framework.as_ref().unwrap().framework_id.value, fw.id);
+}
