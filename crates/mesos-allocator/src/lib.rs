@@ -611,7 +611,7 @@ impl HierarchicalAllocator {
             .collect();
         self.rng.shuffle(&mut order);
 
-        let mut offers = Vec::new();
+        let mut offers = Vec::with_capacity(order.len());
         let mut granted: Vec<(u32, u32)> = Vec::new();
         for agent in order {
             granted.clear();
