@@ -451,3 +451,83 @@ mod tests {
         assert!(resources_from_proto(&[star]).is_err());
     }
 }
+
+/// Why a `--resources` value is unusable.
+#[derive(Debug, thiserror::Error)]
+pub enum ResourcesFlagError {
+    /// The text form does not parse (the error names the item and byte offset).
+    #[error(transparent)]
+    Text(#[from] mesos_types::resources::ResourcesParseError),
+    /// The JSON form is not an array of valid `Resource` objects.
+    #[error("invalid JSON resources: {0}")]
+    Json(String),
+    /// A resource in the JSON form is not valid.
+    #[error("invalid JSON resources: {0}")]
+    Resource(#[from] ConvertError),
+}
+
+/// Parses `--resources` in either form (operator-api.md §3.5): a JSON array of `Resource`
+/// objects, or the text form `cpus:4;mem:2048;cpus(prod):8`. Resources without a role get
+/// `default_role` (a static reservation unless it is `*`).
+pub fn parse_resources_flag(text: &str, default_role: &str) -> Result<Resources, ResourcesFlagError> {
+    let trimmed = text.trim_start();
+    if !trimmed.starts_with('[') {
+        return Ok(Resources::parse(text, default_role)?);
+    }
+    let value: serde_json::Value =
+        serde_json::from_str(trimmed).map_err(|e| ResourcesFlagError::Json(e.to_string()))?;
+    let serde_json::Value::Array(items) = value else {
+        return Err(ResourcesFlagError::Json("expected a JSON array of resources".to_string()));
+    };
+    let mut out = Resources::default();
+    for (index, item) in items.iter().enumerate() {
+        let wire: v1::Resource = crate::json::from_json_value(item)
+            .map_err(|e| ResourcesFlagError::Json(format!("resource {index}: {e}")))?;
+        let mut resource = resource_from_proto(&wire)?;
+        if resource.reservations.is_empty() && default_role != "*" {
+            resource.reservations.push(Reservation::new_static(default_role));
+        }
+        if resource.is_persistent_volume() || resource.revocable || resource.is_dynamically_reserved() {
+            return Err(ResourcesFlagError::Json(format!(
+                "resource {index} ('{}'): persistent volumes, revocable resources and dynamic reservations cannot be given on the command line",
+                resource.name
+            )));
+        }
+        out.add_resource(resource);
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+mod flag_tests {
+    use super::*;
+
+    #[test]
+    fn both_forms_of_the_resources_flag_agree() {
+        let text = parse_resources_flag("cpus:4;mem:2048;ports:[31000-32000];cpus(prod):8", "*").unwrap();
+        let json = parse_resources_flag(
+            r#"[{"name":"cpus","type":"SCALAR","scalar":{"value":4}},
+                {"name":"mem","type":"SCALAR","scalar":{"value":2048}},
+                {"name":"ports","type":"RANGES","ranges":{"range":[{"begin":31000,"end":32000}]}},
+                {"name":"cpus","type":"SCALAR","scalar":{"value":8},"role":"prod"}]"#,
+            "*",
+        )
+        .unwrap();
+        assert_eq!(text, json);
+        let defaulted =
+            parse_resources_flag(r#"[{"name":"cpus","type":"SCALAR","scalar":{"value":1}}]"#, "eng").unwrap();
+        assert_eq!(defaulted, parse_resources_flag("cpus(eng):1", "*").unwrap());
+    }
+
+    #[test]
+    fn bad_resources_flags_say_what_is_wrong() {
+        let err = parse_resources_flag("cpus:4;mem:lots", "*").unwrap_err().to_string();
+        assert!(err.contains("mem:lots"), "{err}");
+        let err = parse_resources_flag(r#"[{"name":"cpus","type":"SCALAR"}]"#, "*").unwrap_err().to_string();
+        assert!(err.contains("cpus"), "{err}");
+        let err = parse_resources_flag(r#"{"name":"cpus"}"#, "*").unwrap_err().to_string();
+        assert!(err.contains("JSON") || err.contains("expected"), "{err}");
+        let revocable = r#"[{"name":"cpus","type":"SCALAR","scalar":{"value":1},"revocable":{}}]"#;
+        assert!(parse_resources_flag(revocable, "*").is_err());
+    }
+}
