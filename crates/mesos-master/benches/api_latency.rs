@@ -10,37 +10,11 @@ use std::time::{Duration, Instant};
 
 use common::*;
 use criterion::{Criterion, criterion_group, criterion_main};
-use mesos_proto::convert::{ResourceFormat, resources_to_proto};
-use mesos_proto::internal::{AgentCall, AgentEvent, agent_call, agent_event};
-use mesos_proto::v1::AgentInfo;
-use mesos_types::Resources;
+use mesos_proto::internal::{AgentEvent, agent_event};
 use prost::Message;
 use serde_json::{Value, json};
 
 const WAIT: Duration = Duration::from_secs(10);
-
-async fn register_agent(addr: std::net::SocketAddr) -> Records {
-    let resources = Resources::parse("cpus:100000;mem:100000000", "*").expect("resources");
-    let call = AgentCall {
-        r#type: Some(agent_call::Type::Register as i32),
-        register: Some(agent_call::Register {
-            agent_info: AgentInfo {
-                hostname: "bench-agent".into(),
-                resources: resources_to_proto(&resources, ResourceFormat::CANONICAL),
-                ..Default::default()
-            },
-            ..Default::default()
-        }),
-        ..Default::default()
-    };
-    let protobuf = "application/x-protobuf";
-    let response =
-        post(addr, "/master/api/v1/agent", Some(protobuf), &[("Accept", protobuf)], call.encode_to_vec())
-            .await;
-    let mut records = Records::new(response);
-    records.next(WAIT).await.expect("REGISTERED");
-    records
-}
 
 async fn subscribe(addr: std::net::SocketAddr, name: &str) -> (Records, String, String) {
     let body = json!({"type": "SUBSCRIBE", "subscribe": {"framework_info": {"user": "bench", "name": name}}});
@@ -58,7 +32,7 @@ fn benches(c: &mut Criterion) {
         tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().expect("runtime");
     let (master, mut agent_stream) = runtime.block_on(async {
         let master = master(&["--allocation_interval=1secs"]).await;
-        let agent = register_agent(master.addr).await;
+        let (_, _, agent) = register_agent(master.addr, "bench-agent", "cpus:100000;mem:100000000").await;
         (master, agent)
     });
     let addr = master.addr;

@@ -122,121 +122,168 @@ pub async fn handle(request: Request<Incoming>, shared: Arc<Shared>) -> Result<R
     Ok(response)
 }
 
-async fn scheduler_api(request: Request<Incoming>, shared: &Shared) -> Response<Body> {
-    let (parts, body) = match check_post(request) {
-        Ok(ok) => ok,
-        Err(response) => return response,
-    };
-    let format = match request_format(&parts.headers) {
-        Ok(format) => format,
-        Err(response) => return response,
-    };
-    let bytes = match read_body(body).await {
-        Ok(bytes) => bytes,
-        Err(response) => return response,
-    };
-    let call: Call = match decode_call(&bytes, format, "Call") {
-        Ok(call) => call,
-        Err(response) => return response,
-    };
-    if let Err(message) = mesos_master_core::validation::validate_scheduler_call(&call) {
-        return text(StatusCode::BAD_REQUEST, &format!("Failed to validate scheduler::Call: {message}"));
-    }
-    let call_type = call.r#type.and_then(|t| call::Type::try_from(t).ok());
-    let streaming = call_type == Some(call::Type::Subscribe);
-    let accept = header_str(&parts.headers, header::ACCEPT);
-    let response_format = if streaming || call_type == Some(call::Type::ReconcileOperations) {
-        match media::negotiate_accept(accept.as_deref()) {
-            Some(format) => format,
-            None => {
-                return text(
-                    StatusCode::NOT_ACCEPTABLE,
-                    "Expecting 'Accept' to allow 'application/x-protobuf' or 'application/json'",
-                );
-            }
+/// A decoded API call with what the response depends on.
+struct ApiRequest<M> {
+    call: M,
+    /// Encoding of the request (and of a non-streaming response).
+    format: ContentType,
+    accept: Option<String>,
+    stream_header: Option<String>,
+}
+
+/// The transport rules shared by the scheduler and agent APIs: POST only, a supported
+/// Content-Type, a bounded body, a call that decodes with its required fields.
+async fn decode_request<M>(request: Request<Incoming>, name: &str) -> Result<ApiRequest<M>, Response<Body>>
+where
+    M: prost::Message + Default + mesos_proto::json::JsonMessage + mesos_proto::wire::RequiredFields,
+{
+    let (parts, body) = check_post(request)?;
+    let format = request_format(&parts.headers)?;
+    let bytes = read_body(body).await?;
+    let call = decode_call(&bytes, format, name)?;
+    Ok(ApiRequest {
+        call,
+        format,
+        accept: header_str(&parts.headers, header::ACCEPT),
+        stream_header: header_str(&parts.headers, "mesos-stream-id"),
+    })
+}
+
+/// The encoding of a streaming response, from the request's `Accept` (406 if neither).
+#[allow(clippy::result_large_err)]
+fn stream_format(accept: Option<&str>) -> Result<ContentType, Response<Body>> {
+    media::negotiate_accept(accept).ok_or_else(|| {
+        text(
+            StatusCode::NOT_ACCEPTABLE,
+            "Expecting 'Accept' to allow 'application/x-protobuf' or 'application/json'",
+        )
+    })
+}
+
+/// The write side for the actor and the response body, for a call answered with a stream.
+fn open_stream(shared: &Shared, kind: StreamKind, conn: u64, format: ContentType) -> (Sink, ChannelBody) {
+    let (tx, rx) = mpsc::channel(STREAM_BUFFER);
+    (Sink { tx, format }, ChannelBody::new(rx, shared.actor.clone(), kind, conn))
+}
+
+/// What either API's core answered, as HTTP.
+enum Answer {
+    Accepted,
+    Ok,
+    Stream(String),
+    Error(u16, String),
+}
+
+impl From<SchedulerReply> for Answer {
+    fn from(reply: SchedulerReply) -> Answer {
+        match reply {
+            SchedulerReply::Accepted => Answer::Accepted,
+            SchedulerReply::Ok => Answer::Ok,
+            SchedulerReply::Stream { stream_id } => Answer::Stream(stream_id),
+            SchedulerReply::Error { status, message } => Answer::Error(status, message),
         }
-    } else {
-        format
-    };
-    let stream_header = header_str(&parts.headers, "mesos-stream-id");
-    let conn = shared.conn();
-    let (sink, body) = if streaming {
-        let (tx, rx) = mpsc::channel(STREAM_BUFFER);
-        let body = ChannelBody::new(rx, shared.actor.clone(), StreamKind::Scheduler, conn);
-        (Some(Sink { tx, format: response_format }), Some(body))
-    } else {
-        (None, None)
-    };
-    let (reply, answer) = oneshot::channel();
-    let command = Command::Scheduler { call: Box::new(call), stream_header, conn, sink, reply };
-    let Some(answer) = ask(shared, command, answer).await else { return unavailable() };
+    }
+}
+
+impl From<AgentReply> for Answer {
+    fn from(reply: AgentReply) -> Answer {
+        match reply {
+            AgentReply::Accepted => Answer::Accepted,
+            AgentReply::Stream { stream_id } => Answer::Stream(stream_id),
+            AgentReply::Error { status, message } => Answer::Error(status, message),
+        }
+    }
+}
+
+fn respond(answer: Answer, body: Option<ChannelBody>, format: ContentType) -> Response<Body> {
     match answer {
-        SchedulerReply::Accepted => text(StatusCode::ACCEPTED, ""),
-        SchedulerReply::Ok => text(StatusCode::OK, ""),
-        SchedulerReply::Error { status, message } => {
+        Answer::Accepted => text(StatusCode::ACCEPTED, ""),
+        Answer::Ok => text(StatusCode::OK, ""),
+        Answer::Error(status, message) => {
             text(StatusCode::from_u16(status).unwrap_or(StatusCode::BAD_REQUEST), &message)
         }
-        SchedulerReply::Stream { stream_id } => match body {
-            Some(body) => stream_response(body, response_format, &stream_id),
+        Answer::Stream(stream_id) => match body {
+            Some(body) => stream_response(body, format, &stream_id),
             None => text(StatusCode::INTERNAL_SERVER_ERROR, "stream without a body"),
         },
     }
 }
 
-async fn agent_api(request: Request<Incoming>, shared: &Shared) -> Response<Body> {
-    let (parts, body) = match check_post(request) {
-        Ok(ok) => ok,
+async fn scheduler_api(request: Request<Incoming>, shared: &Shared) -> Response<Body> {
+    let request: ApiRequest<Call> = match decode_request(request, "Call").await {
+        Ok(request) => request,
         Err(response) => return response,
     };
-    let format = match request_format(&parts.headers) {
-        Ok(format) => format,
-        Err(response) => return response,
-    };
-    let bytes = match read_body(body).await {
-        Ok(bytes) => bytes,
-        Err(response) => return response,
-    };
-    let call: AgentCall = match decode_call(&bytes, format, "AgentCall") {
-        Ok(call) => call,
-        Err(response) => return response,
-    };
-    use mesos_proto::internal::agent_call::Type;
-    let call_type = call.r#type.and_then(|t| Type::try_from(t).ok());
-    let streaming = matches!(call_type, Some(Type::Register | Type::Reregister));
-    let response_format = if streaming {
-        match media::negotiate_accept(header_str(&parts.headers, header::ACCEPT).as_deref()) {
-            Some(format) => format,
-            None => {
-                return text(
-                    StatusCode::NOT_ACCEPTABLE,
-                    "Expecting 'Accept' to allow 'application/x-protobuf' or 'application/json'",
-                );
-            }
+    if let Err(message) = mesos_master_core::validation::validate_scheduler_call(&request.call) {
+        return text(StatusCode::BAD_REQUEST, &format!("Failed to validate scheduler::Call: {message}"));
+    }
+    let call_type = request.call.r#type.and_then(|t| call::Type::try_from(t).ok());
+    let streaming = call_type == Some(call::Type::Subscribe);
+    let response_format = if streaming || call_type == Some(call::Type::ReconcileOperations) {
+        match stream_format(request.accept.as_deref()) {
+            Ok(format) => format,
+            Err(response) => return response,
         }
     } else {
-        format
+        request.format
     };
-    let stream_header = header_str(&parts.headers, "mesos-stream-id");
     let conn = shared.conn();
-    let (sink, body) = if streaming {
-        let (tx, rx) = mpsc::channel(STREAM_BUFFER);
-        let body = ChannelBody::new(rx, shared.actor.clone(), StreamKind::Agent, conn);
-        (Some(Sink { tx, format: response_format }), Some(body))
-    } else {
-        (None, None)
+    let (sink, body) = match streaming {
+        true => {
+            let (sink, body) = open_stream(shared, StreamKind::Scheduler, conn, response_format);
+            (Some(sink), Some(body))
+        }
+        false => (None, None),
     };
     let (reply, answer) = oneshot::channel();
-    let command = Command::Agent { call: Box::new(call), stream_header, conn, sink, reply };
-    let Some(answer) = ask(shared, command, answer).await else { return unavailable() };
-    match answer {
-        AgentReply::Accepted => text(StatusCode::ACCEPTED, ""),
-        AgentReply::Error { status, message } => {
-            text(StatusCode::from_u16(status).unwrap_or(StatusCode::BAD_REQUEST), &message)
+    let command = Command::Scheduler {
+        call: Box::new(request.call),
+        stream_header: request.stream_header,
+        conn,
+        sink,
+        reply,
+    };
+    match ask(shared, command, answer).await {
+        Some(answer) => respond(answer.into(), body, response_format),
+        None => unavailable(),
+    }
+}
+
+async fn agent_api(request: Request<Incoming>, shared: &Shared) -> Response<Body> {
+    use mesos_proto::internal::agent_call::Type;
+    let request: ApiRequest<AgentCall> = match decode_request(request, "AgentCall").await {
+        Ok(request) => request,
+        Err(response) => return response,
+    };
+    let call_type = request.call.r#type.and_then(|t| Type::try_from(t).ok());
+    let streaming = matches!(call_type, Some(Type::Register | Type::Reregister));
+    let response_format = if streaming {
+        match stream_format(request.accept.as_deref()) {
+            Ok(format) => format,
+            Err(response) => return response,
         }
-        AgentReply::Stream { stream_id } => match body {
-            Some(body) => stream_response(body, response_format, &stream_id),
-            None => text(StatusCode::INTERNAL_SERVER_ERROR, "stream without a body"),
-        },
+    } else {
+        request.format
+    };
+    let conn = shared.conn();
+    let (sink, body) = match streaming {
+        true => {
+            let (sink, body) = open_stream(shared, StreamKind::Agent, conn, response_format);
+            (Some(sink), Some(body))
+        }
+        false => (None, None),
+    };
+    let (reply, answer) = oneshot::channel();
+    let command = Command::Agent {
+        call: Box::new(request.call),
+        stream_header: request.stream_header,
+        conn,
+        sink,
+        reply,
+    };
+    match ask(shared, command, answer).await {
+        Some(answer) => respond(answer.into(), body, response_format),
+        None => unavailable(),
     }
 }
 

@@ -6,15 +6,13 @@ mod common;
 use std::time::Duration;
 
 use common::*;
-use mesos_proto::convert::{ResourceFormat, resources_to_proto};
-use mesos_proto::internal::{AgentCall, AgentEvent, agent_call, agent_event};
+use mesos_proto::internal::{AgentEvent, agent_event};
 use mesos_proto::media::ContentType;
 use mesos_proto::v1::scheduler::{Call, Event, call, event};
 use mesos_proto::v1::{
-    AgentId, AgentInfo, CommandInfo, ExecutorId, Filters, FrameworkId, FrameworkInfo, Offer, OfferId,
-    OperationId, TaskId, TaskInfo, offer,
+    AgentId, CommandInfo, ExecutorId, Filters, FrameworkId, FrameworkInfo, Offer, OfferId, OperationId,
+    TaskId, TaskInfo, offer,
 };
-use mesos_types::Resources;
 use prost::Message;
 
 const WAIT: Duration = Duration::from_secs(10);
@@ -98,26 +96,8 @@ impl Scheduler {
 }
 
 async fn agent(addr: std::net::SocketAddr) -> (String, Records) {
-    let resources = Resources::parse("cpus:8;mem:8192", "*").unwrap();
-    let call = AgentCall {
-        r#type: Some(agent_call::Type::Register as i32),
-        register: Some(agent_call::Register {
-            agent_info: AgentInfo {
-                hostname: "agent".into(),
-                resources: resources_to_proto(&resources, ResourceFormat::CANONICAL),
-                ..Default::default()
-            },
-            ..Default::default()
-        }),
-        ..Default::default()
-    };
-    let protobuf = "application/x-protobuf";
-    let response =
-        post(addr, "/master/api/v1/agent", Some(protobuf), &[("Accept", protobuf)], call.encode_to_vec())
-            .await;
-    let mut records = Records::new(response);
-    let registered = AgentEvent::decode(records.next(WAIT).await.unwrap().as_slice()).unwrap();
-    (registered.registered.unwrap().agent_id.value, records)
+    let (id, _, records) = register_agent(addr, "agent", "cpus:8;mem:8192").await;
+    (id, records)
 }
 
 async fn agent_event(records: &mut Records, kind: agent_event::Type) -> AgentEvent {

@@ -6,13 +6,9 @@ mod common;
 use std::time::Duration;
 
 use common::*;
-use mesos_proto::convert::{ResourceFormat, resources_to_proto};
 use mesos_proto::internal::{AgentCall, AgentEvent, StatusUpdate, agent_call, agent_event};
 use mesos_proto::v1::scheduler::{Call, Event, call, event};
-use mesos_proto::v1::{
-    AgentId, AgentInfo, FrameworkId, FrameworkInfo, TaskId, TaskState, TaskStatus, task_status,
-};
-use mesos_types::Resources;
+use mesos_proto::v1::{AgentId, FrameworkId, FrameworkInfo, TaskId, TaskState, TaskStatus, task_status};
 use prost::Message;
 use serde_json::json;
 
@@ -123,34 +119,7 @@ struct FakeAgent {
 
 impl FakeAgent {
     async fn register(m: &mesos_master::MasterHandle, hostname: &str, resources: &str) -> FakeAgent {
-        let resources = Resources::parse(resources, "*").unwrap();
-        let call = AgentCall {
-            r#type: Some(agent_call::Type::Register as i32),
-            register: Some(agent_call::Register {
-                agent_info: AgentInfo {
-                    hostname: hostname.into(),
-                    port: Some(5051),
-                    resources: resources_to_proto(&resources, ResourceFormat::CANONICAL),
-                    ..Default::default()
-                },
-                pid: Some("slave(1)@127.0.0.1:5051".into()),
-                ..Default::default()
-            }),
-            ..Default::default()
-        };
-        let response = post(
-            m.addr,
-            "/master/api/v1/agent",
-            Some(PROTOBUF),
-            &[("Accept", PROTOBUF)],
-            call.encode_to_vec(),
-        )
-        .await;
-        assert_eq!(response.status(), 200);
-        let stream_id = response.headers()["mesos-stream-id"].to_str().unwrap().to_string();
-        let mut events = Records::new(response);
-        let registered = AgentEvent::decode(events.next(WAIT).await.unwrap().as_slice()).unwrap();
-        let id = registered.registered.unwrap().agent_id.value;
+        let (id, stream_id, events) = register_agent(m.addr, hostname, resources).await;
         FakeAgent { id, stream_id, events }
     }
 

@@ -129,3 +129,37 @@ impl Records {
         }
     }
 }
+
+/// Registers a scripted agent over protobuf; returns its id, stream id and event stream.
+pub async fn register_agent(addr: SocketAddr, hostname: &str, resources: &str) -> (String, String, Records) {
+    use mesos_proto::convert::{ResourceFormat, resources_to_proto};
+    use mesos_proto::internal::{AgentCall, AgentEvent, agent_call};
+    use prost::Message;
+    let resources = mesos_types::Resources::parse(resources, "*").expect("agent resources");
+    let call = AgentCall {
+        r#type: Some(agent_call::Type::Register as i32),
+        register: Some(agent_call::Register {
+            agent_info: mesos_proto::v1::AgentInfo {
+                hostname: hostname.into(),
+                port: Some(5051),
+                resources: resources_to_proto(&resources, ResourceFormat::CANONICAL),
+                ..Default::default()
+            },
+            pid: Some("slave(1)@127.0.0.1:5051".into()),
+            ..Default::default()
+        }),
+        ..Default::default()
+    };
+    let protobuf = "application/x-protobuf";
+    let response =
+        post(addr, "/master/api/v1/agent", Some(protobuf), &[("Accept", protobuf)], call.encode_to_vec())
+            .await;
+    assert_eq!(response.status(), 200, "agent registration");
+    let stream_id = response.headers()["mesos-stream-id"].to_str().expect("stream id").to_string();
+    let mut events = Records::new(response);
+    let registered =
+        AgentEvent::decode(events.next(Duration::from_secs(10)).await.expect("REGISTERED").as_slice())
+            .expect("agent event");
+    let id = registered.registered.expect("registered body").agent_id.value;
+    (id, stream_id, events)
+}
