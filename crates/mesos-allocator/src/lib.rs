@@ -617,12 +617,7 @@ impl HierarchicalAllocator {
             granted.clear();
             while let Some((role, fw, resources, whole)) = self.pick(agent, now, &granted) {
                 granted.push((role, fw));
-                if whole {
-                    // Everything free went to this framework: skip recomputing the free pool.
-                    self.assign_whole(fw, agent, &resources);
-                } else {
-                    self.assign(fw, agent, &resources);
-                }
+                self.assign_picked(fw, agent, role, &resources, whole);
                 offers.push(Allocation {
                     framework: self.framework(fw).id.clone(),
                     agent: self.agent(agent).id.clone(),
@@ -878,14 +873,36 @@ impl HierarchicalAllocator {
     /// Records `resources` (with allocation roles) as allocated to `fw` on `agent`.
     fn assign(&mut self, fw: u32, agent: u32, resources: &Resources) {
         for (role, part) in by_allocation_role(resources) {
-            self.track(fw, &role);
-            let amounts = self.amounts(&part);
             let role_idx = self.role_idx(&role);
-            self.role_sorter.allocated(role_idx, &amounts);
-            if let Some(Some(entry)) = self.roles.get_mut(role_idx as usize) {
-                entry.sorter.allocated(fw, &amounts);
+            self.charge(fw, role_idx, &part);
+        }
+        self.record(fw, agent, resources);
+    }
+
+    /// Counts `resources` against `fw` in role `role_idx` (already known) for fairness.
+    fn charge(&mut self, fw: u32, role_idx: u32, resources: &Resources) {
+        let is_member = self
+            .roles
+            .get(role_idx as usize)
+            .and_then(Option::as_ref)
+            .is_some_and(|r| r.members.contains(&fw));
+        if !is_member {
+            let framework_id = self.framework(fw).id.clone();
+            if let Some(Some(role)) = self.roles.get_mut(role_idx as usize)
+                && role.members.insert(fw)
+            {
+                role.sorter.add(fw, &framework_id);
             }
         }
+        let amounts = self.amounts(resources);
+        self.role_sorter.allocated(role_idx, &amounts);
+        if let Some(Some(entry)) = self.roles.get_mut(role_idx as usize) {
+            entry.sorter.allocated(fw, &amounts);
+        }
+    }
+
+    /// Books `resources` as held by `fw` on `agent`.
+    fn record(&mut self, fw: u32, agent: u32, resources: &Resources) {
         let held = self.framework_mut(fw).allocations.entry(agent).or_default();
         *held += resources;
         let agent = self.agent_mut(agent);
@@ -897,11 +914,15 @@ impl HierarchicalAllocator {
         agent.frameworks.insert(fw);
     }
 
-    /// [`HierarchicalAllocator::assign`] for an allocation of everything the agent had free.
-    fn assign_whole(&mut self, fw: u32, agent: u32, resources: &Resources) {
-        // Emptying the pool first lets `assign` skip subtracting it away entry by entry.
-        self.agent_mut(agent).free = Resources::default();
-        self.assign(fw, agent, resources);
+    /// The allocation pass's own assignment: all of `resources` is allocated to `role_idx`,
+    /// which `pick` already resolved, and `whole` says it is everything the agent had free.
+    fn assign_picked(&mut self, fw: u32, agent: u32, role_idx: u32, resources: &Resources, whole: bool) {
+        if whole {
+            // Emptying the pool first lets `record` skip subtracting it away entry by entry.
+            self.agent_mut(agent).free = Resources::default();
+        }
+        self.charge(fw, role_idx, resources);
+        self.record(fw, agent, resources);
     }
 
     /// The inverse of [`HierarchicalAllocator::assign`], limited to what the framework really holds.

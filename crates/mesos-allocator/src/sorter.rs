@@ -107,6 +107,29 @@ enum Order {
     Random,
 }
 
+/// Client handle → leaf node. Handles are small dense integers chosen by the allocator, so a
+/// vector beats hashing on the path every allocation takes.
+#[derive(Debug, Default)]
+struct ClientMap(Vec<Option<u32>>);
+
+impl ClientMap {
+    fn get(&self, client: u32) -> Option<u32> {
+        self.0.get(client as usize).copied().flatten()
+    }
+
+    fn insert(&mut self, client: u32, leaf: u32) {
+        let index = client as usize;
+        if self.0.len() <= index {
+            self.0.resize(index + 1, None);
+        }
+        self.0[index] = Some(leaf);
+    }
+
+    fn remove(&mut self, client: u32) -> Option<u32> {
+        self.0.get_mut(client as usize).and_then(Option::take)
+    }
+}
+
 /// Weighted DRF sorter over a tree of clients.
 #[derive(Debug)]
 pub struct DrfSorter {
@@ -116,7 +139,7 @@ pub struct DrfSorter {
     /// Internal (path) nodes by path; the root is path "".
     by_path: HashMap<String, u32>,
     /// Leaf node of each client.
-    leaves: HashMap<u32, u32>,
+    leaves: ClientMap,
     /// Leaf node of each client path (a path holds at most one client).
     leaf_paths: HashMap<String, u32>,
     weights: HashMap<String, f64>,
@@ -147,7 +170,7 @@ impl DrfSorter {
             nodes: vec![Some(root)],
             free_nodes: Vec::new(),
             by_path,
-            leaves: HashMap::new(),
+            leaves: ClientMap::default(),
             leaf_paths: HashMap::new(),
             weights: HashMap::new(),
             totals: Vec::new(),
@@ -263,7 +286,7 @@ impl DrfSorter {
     }
 
     fn change(&mut self, client: u32, amounts: &[f64], sign: f64) {
-        let Some(&leaf) = self.leaves.get(&client) else { return };
+        let Some(leaf) = self.leaves.get(client) else { return };
         let mut cursor = Some(leaf);
         while let Some(idx) = cursor {
             let node = self.node_mut(idx);
@@ -353,7 +376,7 @@ fn visitor_stop(visit: Visit) -> bool {
 
 impl Sorter for DrfSorter {
     fn add(&mut self, client: u32, path: &str) {
-        if self.leaves.contains_key(&client) {
+        if self.leaves.get(client).is_some() {
             return;
         }
         // The client's leaf hangs off the internal node of its path: either that node *is*
@@ -381,7 +404,7 @@ impl Sorter for DrfSorter {
     }
 
     fn remove(&mut self, client: u32) {
-        let Some(leaf) = self.leaves.remove(&client) else { return };
+        let Some(leaf) = self.leaves.remove(client) else { return };
         let path = self.node(leaf).path.clone();
         self.leaf_paths.remove(&path);
         let allocation = self.node(leaf).allocation.clone();
@@ -407,7 +430,7 @@ impl Sorter for DrfSorter {
     }
 
     fn contains(&self, client: u32) -> bool {
-        self.leaves.contains_key(&client)
+        self.leaves.get(client).is_some()
     }
 
     fn set_weight(&mut self, path: &str, weight: f64) {
@@ -448,8 +471,8 @@ impl Sorter for DrfSorter {
     }
 
     fn share(&self, client: u32) -> f64 {
-        match self.leaves.get(&client) {
-            Some(&leaf) => self.share_of(self.node(leaf)),
+        match self.leaves.get(client) {
+            Some(leaf) => self.share_of(self.node(leaf)),
             None => 0.0,
         }
     }

@@ -243,6 +243,21 @@ impl Resources {
 
     /// Sets the allocation role of every resource to `role`.
     pub fn allocate(&mut self, role: &str) {
+        // When every entry has the same allocation role (the allocator's case: free resources
+        // have none), giving them all another one keeps their order and merges nothing, so
+        // the entries are updated in place instead of being re-sorted.
+        let uniform = self
+            .entries
+            .windows(2)
+            .all(|pair| pair[0].resource.allocation_role == pair[1].resource.allocation_role);
+        if uniform {
+            for entry in &mut self.entries {
+                if entry.resource.allocation_role.as_deref() != Some(role) {
+                    Arc::make_mut(&mut entry.resource).allocation_role = Some(role.to_owned());
+                }
+            }
+            return;
+        }
         *self = self.map_resources(|resource| {
             if resource.allocation_role.as_deref() != Some(role) {
                 resource.allocation_role = Some(role.to_owned());
