@@ -992,7 +992,7 @@ fn allocatable(free: &Resources, role: &str, caps: Capabilities) -> (Resources, 
             continue;
         }
         let mut resource: Resource = resource.clone();
-        resource.allocation_role = Some(role.to_string());
+        resource.allocation_role = Some(role.into());
         out.add_resource(resource);
     }
     (out, false)
@@ -1006,7 +1006,7 @@ fn meets_minimum(available: &Resources, minimums: &[ResourceQuantities]) -> bool
 }
 
 fn allocation_roles(resources: &Resources) -> BTreeSet<String> {
-    resources.iter().filter_map(|r| r.allocation_role.clone()).collect()
+    resources.iter().filter_map(|r| r.allocation_role.as_deref().map(String::from)).collect()
 }
 
 fn by_allocation_role(resources: &Resources) -> BTreeMap<String, Resources> {
@@ -1019,7 +1019,7 @@ fn by_allocation_role(resources: &Resources) -> BTreeMap<String, Resources> {
     }
     let mut out: BTreeMap<String, Resources> = BTreeMap::new();
     for resource in resources.iter() {
-        let role = resource.allocation_role.clone().unwrap_or_else(|| "*".to_string());
+        let role = resource.allocation_role.as_deref().unwrap_or("*").to_string();
         out.entry(role).or_default().add_resource(resource.clone());
     }
     out

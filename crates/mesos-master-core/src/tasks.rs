@@ -70,7 +70,10 @@ impl TaskRecord {
 
     /// Allocation role of its resources.
     pub fn role(&self) -> String {
-        self.resources.iter().find_map(|r| r.allocation_role.clone()).unwrap_or_else(|| "*".to_string())
+        self.resources
+            .iter()
+            .find_map(|r| r.allocation_role.as_deref().map(String::from))
+            .unwrap_or_else(|| "*".to_string())
     }
 
     pub(crate) fn push_status(&mut self, mut status: TaskStatus) {

@@ -130,7 +130,8 @@ pub fn resource_from_proto(wire: &v1::Resource) -> Result<Resource, ConvertError
     };
     let mut resource = Resource::new(name.clone(), value);
     resource.reservations = reservations_from_proto(wire)?;
-    resource.allocation_role = wire.allocation_info.as_ref().and_then(|a| a.role.clone());
+    resource.allocation_role =
+        wire.allocation_info.as_ref().and_then(|a| a.role.as_deref()).map(std::sync::Arc::from);
     resource.revocable = wire.revocable.is_some();
     resource.shared = wire.shared.is_some();
     resource.provider_id = wire.provider_id.as_ref().map(|p| p.value.clone());
@@ -331,7 +332,7 @@ pub fn resource_to_proto(resource: &Resource, format: ResourceFormat) -> v1::Res
         wire.allocation_info = resource
             .allocation_role
             .as_ref()
-            .map(|role| resource::AllocationInfo { role: Some(role.clone()) });
+            .map(|role| resource::AllocationInfo { role: Some(role.to_string()) });
     }
     wire.disk = resource.disk.as_ref().map(disk_to_proto);
     wire.revocable = resource.revocable.then_some(resource::RevocableInfo {});

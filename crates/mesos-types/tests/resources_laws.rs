@@ -89,7 +89,7 @@ fn resource(domain: Domain) -> impl Strategy<Value = Resource> {
                 _ => Resource::new("disk", volume_size).with_disk(volume("v1")).with_shared(),
             };
             resource.reservations = reservations;
-            resource.allocation_role = allocation_role.map(str::to_owned);
+            resource.allocation_role = allocation_role.map(std::sync::Arc::from);
             resource.revocable = revocable && kind <= 1;
             resource
         })

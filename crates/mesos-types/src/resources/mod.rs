@@ -250,17 +250,19 @@ impl Resources {
             .entries
             .windows(2)
             .all(|pair| pair[0].resource.allocation_role == pair[1].resource.allocation_role);
+        // One shared copy of the role name serves every entry.
+        let shared: Arc<str> = Arc::from(role);
         if uniform {
             for entry in &mut self.entries {
                 if entry.resource.allocation_role.as_deref() != Some(role) {
-                    Arc::make_mut(&mut entry.resource).allocation_role = Some(role.to_owned());
+                    Arc::make_mut(&mut entry.resource).allocation_role = Some(shared.clone());
                 }
             }
             return;
         }
         *self = self.map_resources(|resource| {
             if resource.allocation_role.as_deref() != Some(role) {
-                resource.allocation_role = Some(role.to_owned());
+                resource.allocation_role = Some(shared.clone());
             }
         });
     }

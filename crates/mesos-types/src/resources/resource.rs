@@ -6,6 +6,7 @@
 
 use std::cmp::Ordering;
 use std::fmt;
+use std::sync::Arc;
 
 use super::value::{Ranges, Scalar, Set, Value};
 use crate::roles::DEFAULT_ROLE;
@@ -227,7 +228,7 @@ pub struct Resource {
     /// The reservation stack, outermost first; empty means unreserved.
     pub reservations: Vec<Reservation>,
     /// The role the resource is allocated or offered to.
-    pub allocation_role: Option<String>,
+    pub allocation_role: Option<Arc<str>>,
     /// Only on resources named `disk`.
     pub disk: Option<DiskInfo>,
     /// May be revoked or throttled at any time.
@@ -275,7 +276,7 @@ impl Resource {
     }
 
     /// The same resource allocated to `role`.
-    pub fn with_allocation_role(mut self, role: impl Into<String>) -> Resource {
+    pub fn with_allocation_role(mut self, role: impl Into<Arc<str>>) -> Resource {
         self.allocation_role = Some(role.into());
         self
     }
