@@ -263,10 +263,21 @@ impl Master {
         let resources =
             convert::resources_from_proto(&task.resources).map_err(|e| format!("Invalid resources: {e}"))?;
         check_single_role(&resources, &pool.role)?;
+        let supports_limits = self
+            .agents
+            .get(&pool.agent_id)
+            .is_some_and(|a| a.capabilities.iter().any(|c| c == "TASK_RESOURCE_LIMITS"));
+        validation::validate_task_resources(task, &resources, supports_limits)?;
         let mut executor_resources = None;
         if let Some(executor) = &task.executor {
             if executor.r#type.is_some_and(|t| t == executor_info::Type::Default as i32) {
                 return Err("'ExecutorInfo.type' must be CUSTOM (or unset) for LAUNCH".to_string());
+            }
+            if let Some(container) = &executor.container {
+                validation::validate_container(container)?;
+                if container.linux_info.as_ref().and_then(|l| l.share_cgroups) == Some(true) {
+                    return Err("'share_cgroups' must not be set on an executor's container".to_string());
+                }
             }
             if executor.framework_id.as_ref().is_some_and(|id| id.value != framework_id) {
                 return Err("ExecutorInfo has an invalid FrameworkID".to_string());
@@ -380,6 +391,10 @@ impl Master {
         for task in &tasks {
             let mut bare = task.clone();
             bare.executor = None;
+            // Tasks of a group may opt out of sharing the executor's cgroups.
+            if let Some(linux) = bare.container.as_mut().and_then(|c| c.linux_info.as_mut()) {
+                linux.share_cgroups = None;
+            }
             bare.command = Some(task.command.clone().unwrap_or_default());
             let checked = self.validate_task_in_pool(framework_id, pool, &bare, &ids);
             match checked {

@@ -180,6 +180,9 @@ pub fn validate_task_structure(task: &TaskInfo) -> Result<(), String> {
     if task.max_completion_time.as_ref().is_some_and(|d| d.nanoseconds < 0) {
         return Err("Task's 'max_completion_time' must be non-negative".to_string());
     }
+    if let Some(check) = &task.check {
+        validate_check(check)?;
+    }
     if let Some(check) = &task.health_check {
         validate_health_check(check)?;
     }
@@ -204,15 +207,142 @@ pub fn validate_task_structure(task: &TaskInfo) -> Result<(), String> {
             return Err("Executor's 'shutdown_grace_period' must be non-negative".to_string());
         }
     }
-    if let Some(container) = &task.container
-        && container.r#type == mesos_proto::v1::container_info::Type::Docker as i32
-        && container.docker.is_none()
-    {
-        return Err("DOCKER container requires 'docker' to be set".to_string());
+    if let Some(command) = &task.command {
+        validate_command(command)?;
+    }
+    if let Some(container) = &task.container {
+        validate_container(container)?;
+        if container.linux_info.as_ref().and_then(|l| l.share_cgroups) == Some(false) {
+            return Err("'share_cgroups' can only be false for tasks in a task group".to_string());
+        }
     }
     for name in task.limits.keys() {
         if name != "cpus" && name != "mem" {
             return Err(format!("Task limits may only name 'cpus' and 'mem', not '{name}'"));
+        }
+    }
+    Ok(())
+}
+
+/// Environment rules (§5.8): VALUE variables carry a value, SECRET ones a secret.
+pub fn validate_command(command: &mesos_proto::v1::CommandInfo) -> Result<(), String> {
+    use mesos_proto::v1::environment::variable::Type;
+    for variable in command.environment.iter().flat_map(|e| &e.variables) {
+        match variable.r#type.map(Type::try_from) {
+            None | Some(Ok(Type::Value)) => {
+                if variable.value.is_none() || variable.secret.is_some() {
+                    return Err(format!(
+                        "Environment variable '{}' of type VALUE must have a value and no secret",
+                        variable.name
+                    ));
+                }
+            }
+            Some(Ok(Type::Secret)) => {
+                if variable.secret.is_none() || variable.value.is_some() {
+                    return Err(format!(
+                        "Environment variable '{}' of type SECRET must have a secret and no value",
+                        variable.name
+                    ));
+                }
+            }
+            _ => return Err(format!("Environment variable '{}' has an unknown type", variable.name)),
+        }
+    }
+    Ok(())
+}
+
+/// Container rules (§6.5 step 6): each volume names exactly one of host path, image and
+/// source; DOCKER needs `docker`, whose parameters may not set the container name.
+pub fn validate_container(container: &mesos_proto::v1::ContainerInfo) -> Result<(), String> {
+    for volume in &container.volumes {
+        let given = [volume.host_path.is_some(), volume.image.is_some(), volume.source.is_some()];
+        if given.iter().filter(|g| **g).count() != 1 {
+            return Err(format!(
+                "Volume '{}' must have exactly one of 'host_path', 'image' or 'source'",
+                volume.container_path
+            ));
+        }
+    }
+    if container.r#type == mesos_proto::v1::container_info::Type::Docker as i32 {
+        let Some(docker) = &container.docker else {
+            return Err("DOCKER container requires 'docker' to be set".to_string());
+        };
+        if docker.parameters.iter().any(|p| p.key == "name") {
+            return Err("Parameter 'name' is not allowed in DockerInfo".to_string());
+        }
+    }
+    Ok(())
+}
+
+/// `CheckInfo` rules: type set with its member, commands with a value, HTTP paths from `/`,
+/// durations not negative.
+pub fn validate_check(check: &mesos_proto::v1::CheckInfo) -> Result<(), String> {
+    use mesos_proto::v1::check_info::Type;
+    for (name, value) in [
+        ("delay_seconds", check.delay_seconds),
+        ("interval_seconds", check.interval_seconds),
+        ("timeout_seconds", check.timeout_seconds),
+    ] {
+        if value.is_some_and(|v| !v.is_finite() || v < 0.0) {
+            return Err(format!("Check's '{name}' must be non-negative"));
+        }
+    }
+    match check.r#type.and_then(|t| Type::try_from(t).ok()) {
+        Some(Type::Command) => match &check.command {
+            Some(command) if command.command.value.is_some() => Ok(()),
+            _ => Err("Command check must have 'command.command.value'".to_string()),
+        },
+        Some(Type::Http) => match &check.http {
+            Some(http) if http.path.as_ref().is_none_or(|p| p.starts_with('/')) => Ok(()),
+            Some(_) => Err("HTTP check path must start with '/'".to_string()),
+            None => Err("HTTP check must have 'http'".to_string()),
+        },
+        Some(Type::Tcp) => match &check.tcp {
+            Some(_) => Ok(()),
+            None => Err("TCP check must have 'tcp'".to_string()),
+        },
+        _ => Err("Check 'type' must be set".to_string()),
+    }
+}
+
+/// Resource rules of §6.5 step 5 and step 7 that look at the domain resources: no name both
+/// revocable and not, persistence ids unique, limits at least the requests they cap.
+pub fn validate_task_resources(
+    task: &TaskInfo,
+    resources: &mesos_types::Resources,
+    agent_supports_limits: bool,
+) -> Result<(), String> {
+    let mut revocable = BTreeSet::new();
+    let mut plain = BTreeSet::new();
+    let mut persistence = BTreeSet::new();
+    for resource in resources.iter() {
+        if resource.revocable {
+            revocable.insert(resource.name.as_str());
+        } else {
+            plain.insert(resource.name.as_str());
+        }
+        if let Some(id) = resource.disk.as_ref().and_then(|d| d.persistence.as_ref()).map(|p| p.id.as_str()) {
+            if !persistence.insert(id) {
+                return Err(format!("Task uses persistence id '{id}' twice"));
+            }
+        }
+    }
+    if let Some(name) = revocable.intersection(&plain).next() {
+        return Err(format!("Task mixes revocable and non-revocable '{name}'"));
+    }
+    if task.limits.is_empty() {
+        return Ok(());
+    }
+    if !agent_supports_limits {
+        return Err("The agent does not support resource limits (TASK_RESOURCE_LIMITS)".to_string());
+    }
+    for (name, limit) in &task.limits {
+        let request = resources.scalar(name).to_f64();
+        if request <= 0.0 {
+            return Err(format!("A '{name}' limit needs a '{name}' request"));
+        }
+        if limit.value < request && !(name == "mem" && limit.value.is_infinite()) {
+            return Err(format!("The '{name}' limit {} is below the request {request}", limit.value));
         }
     }
     Ok(())

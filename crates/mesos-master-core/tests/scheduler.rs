@@ -775,3 +775,114 @@ fn executors_are_reused_only_with_identical_info() {
     let cpus = offer_resources(&offer).scalar("cpus").to_f64();
     assert!((cpus - 2.9).abs() < 1e-9, "{cpus}");
 }
+
+#[test]
+fn more_task_rules_of_the_contract_are_enforced() {
+    use mesos_proto::v1::container_info::{self, DockerInfo};
+    use mesos_proto::v1::environment::{Variable, variable};
+    use mesos_proto::v1::{CheckInfo, ContainerInfo, Environment, LinuxInfo, Parameter, check_info, value};
+    let mut h = Harness::new();
+    let agent = h.register_agent("a1", "cpus:8;mem:8192");
+    let fw = h.subscribe(framework_info("fw"));
+    h.tick();
+    let offer = h.offers(fw.conn).remove(0);
+    let base = |id: &str| task(id, &offer, "cpus:0.5;mem:64");
+    let mut limits = base("limits");
+    limits.limits.insert("cpus".into(), value::Scalar { value: 1.0 });
+    let mut untyped_check = base("check");
+    untyped_check.check = Some(CheckInfo::default());
+    let mut env = base("env");
+    env.command.as_mut().unwrap().environment = Some(Environment {
+        variables: vec![Variable {
+            name: "X".into(),
+            r#type: Some(variable::Type::Value as i32),
+            value: None,
+            secret: None,
+        }],
+    });
+    let mut docker = base("docker");
+    docker.container = Some(ContainerInfo {
+        r#type: container_info::Type::Docker as i32,
+        docker: Some(DockerInfo {
+            image: "busybox".into(),
+            parameters: vec![Parameter { key: "name".into(), value: "x".into() }],
+            ..Default::default()
+        }),
+        ..Default::default()
+    });
+    let mut cgroups = base("cgroups");
+    cgroups.container = Some(ContainerInfo {
+        r#type: container_info::Type::Mesos as i32,
+        linux_info: Some(LinuxInfo { share_cgroups: Some(false), ..Default::default() }),
+        ..Default::default()
+    });
+    let mut http_check = base("http-check");
+    http_check.check = Some(CheckInfo {
+        r#type: Some(check_info::Type::Http as i32),
+        http: Some(check_info::Http { port: 80, path: Some("no-slash".into()) }),
+        ..Default::default()
+    });
+    h.accept(
+        &fw,
+        &[&offer],
+        vec![launch(vec![limits, untyped_check, env, docker, cgroups, http_check, base("fine")])],
+    );
+    let updates = h.updates(fw.conn);
+    let failed: Vec<(String, String)> =
+        updates.iter().map(|u| (u.task_id.value.clone(), u.message.clone().unwrap_or_default())).collect();
+    assert_eq!(updates.len(), 6, "{failed:?}");
+    assert!(updates.iter().all(|u| state(u) == TaskState::TaskError));
+    let message = |id: &str| failed.iter().find(|(t, _)| t == id).map(|(_, m)| m.clone()).unwrap_or_default();
+    assert!(message("limits").contains("TASK_RESOURCE_LIMITS"), "{}", message("limits"));
+    assert!(message("check").contains("type"), "{}", message("check"));
+    assert!(message("env").contains("VALUE"), "{}", message("env"));
+    assert!(message("docker").contains("name"), "{}", message("docker"));
+    assert!(message("cgroups").contains("share_cgroups"), "{}", message("cgroups"));
+    assert!(message("http-check").contains("/"), "{}", message("http-check"));
+    assert_eq!(h.agent_events_of(agent.conn, agent_event::Type::RunTask).len(), 1, "only 'fine' runs");
+}
+
+#[test]
+fn limits_need_requests_below_them_on_agents_that_support_limits() {
+    use mesos_proto::internal::{AgentCall, agent_call};
+    use mesos_proto::v1::{AgentInfo, value};
+    let mut h = Harness::new();
+    let conn = h.conn();
+    let call = AgentCall {
+        r#type: Some(agent_call::Type::Register as i32),
+        register: Some(agent_call::Register {
+            agent_info: AgentInfo {
+                hostname: "a1".into(),
+                resources: wire("cpus:4;mem:1024"),
+                ..Default::default()
+            },
+            capabilities: vec!["TASK_RESOURCE_LIMITS".into()],
+            ..Default::default()
+        }),
+        ..Default::default()
+    };
+    h.master.agent_call(h.now, conn, call, None);
+    h.pump();
+    let fw = h.subscribe(framework_info("fw"));
+    h.tick();
+    let offer = h.offers(fw.conn).remove(0);
+    let with_limit = |id: &str, name: &str, limit: f64| {
+        let mut t = task(id, &offer, "cpus:1;mem:128");
+        t.limits.insert(name.into(), value::Scalar { value: limit });
+        t
+    };
+    h.accept(
+        &fw,
+        &[&offer],
+        vec![launch(vec![
+            with_limit("ok", "cpus", 2.0),
+            with_limit("unbounded-mem", "mem", f64::INFINITY),
+            with_limit("below", "cpus", 0.5),
+            with_limit("gpus", "gpus", 1.0),
+        ])],
+    );
+    let updates = h.updates(fw.conn);
+    let ids: Vec<&str> = updates.iter().map(|u| u.task_id.value.as_str()).collect();
+    assert_eq!(ids, vec!["below", "gpus"], "{updates:?}");
+    assert_eq!(h.agent_events_of(conn, agent_event::Type::RunTask).len(), 2);
+}
