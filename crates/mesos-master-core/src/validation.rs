@@ -321,10 +321,10 @@ pub fn validate_task_resources(
         } else {
             plain.insert(resource.name.as_str());
         }
-        if let Some(id) = resource.disk.as_ref().and_then(|d| d.persistence.as_ref()).map(|p| p.id.as_str()) {
-            if !persistence.insert(id) {
-                return Err(format!("Task uses persistence id '{id}' twice"));
-            }
+        if let Some(id) = resource.disk.as_ref().and_then(|d| d.persistence.as_ref()).map(|p| p.id.as_str())
+            && !persistence.insert(id)
+        {
+            return Err(format!("Task uses persistence id '{id}' twice"));
         }
     }
     if let Some(name) = revocable.intersection(&plain).next() {
