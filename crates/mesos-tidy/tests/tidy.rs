@@ -4,7 +4,8 @@ use std::fs;
 use std::path::{Path, PathBuf};
 
 /// Crates whose logic must stay free of I/O, clocks and OS randomness.
-const PURE_CRATES: &[&str] = &["mesos-types", "mesos-allocator", "mesos-registry", "mesos-master-core"];
+const PURE_CRATES: &[&str] =
+    &["mesos-types", "mesos-allocator", "mesos-registry", "mesos-master-core", "mesos-agent-core"];
 
 /// Text that has no place in a pure crate.
 const FORBIDDEN_IN_PURE: &[&str] = &[

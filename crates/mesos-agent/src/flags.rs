@@ -1,0 +1,242 @@
+//! The agent's flags, by Mesos' names (operator-api.md §3.2, §3.4), and resource detection.
+
+use std::net::IpAddr;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use mesos_flags::{FlagError, Flags, Spec};
+use mesos_types::{Attributes, Resource, Resources};
+
+/// Every agent flag mesos-rs knows, supported or not.
+pub const SPECS: &[Spec] = &[
+    Spec::value(
+        "master",
+        None,
+        "Master to register with: host:port, master@host:port, http://host:port or file://path",
+    ),
+    Spec::value("ip", None, "IP address to listen on and advertise"),
+    Spec::value("port", Some("5051"), "Port to listen on"),
+    Spec::value("advertise_ip", None, "IP address advertised to the master"),
+    Spec::value("advertise_port", None, "Port advertised to the master"),
+    Spec::value("hostname", None, "Hostname advertised (default: looked up)"),
+    Spec::boolean("hostname_lookup", true, "Look up the hostname when --hostname is not given"),
+    Spec::path("work_dir", None, "Directory for sandboxes and checkpoints (required)"),
+    Spec::value("resources", None, "Resources: 'cpus:4;mem:2048;ports:[31000-32000]' or a JSON array"),
+    Spec::value("attributes", None, "Attributes: 'rack:r1;zone:z2'"),
+    Spec::value("default_role", Some("*"), "Role of resources given without one"),
+    Spec::value(
+        "registration_backoff_factor",
+        Some("1secs"),
+        "Longest first wait before registering; doubles per retry",
+    ),
+    Spec::value("logging_level", Some("INFO"), "INFO, WARNING or ERROR"),
+    Spec::boolean("quiet", false, "Do not log to stderr"),
+    Spec::path("log_dir", None, "Directory for the agent's log file"),
+    Spec::value("containerizers", Some("mesos"), "Containerizers").not_yet(),
+    Spec::value("isolation", Some("posix/cpu,posix/mem"), "Isolators").not_yet(),
+    Spec::value("executor_registration_timeout", Some("1mins"), "Executor registration timeout").not_yet(),
+    Spec::value("executor_shutdown_grace_period", Some("5secs"), "Executor shutdown grace period").not_yet(),
+    Spec::value("gc_delay", Some("1weeks"), "Sandbox GC delay").not_yet(),
+    Spec::value("gc_disk_headroom", Some("0.1"), "Disk headroom for GC").not_yet(),
+    Spec::value("disk_watch_interval", Some("1mins"), "Disk usage check period").not_yet(),
+    Spec::value("recover", Some("reconnect"), "Recovery mode").not_yet(),
+    Spec::boolean("strict", true, "Recovery errors are fatal").not_yet(),
+    Spec::value("recovery_timeout", Some("15mins"), "Executor recovery timeout").not_yet(),
+    Spec::value("fetcher_cache_dir", None, "Fetcher cache directory").not_yet(),
+    Spec::value("fetcher_cache_size", Some("2GB"), "Fetcher cache size").not_yet(),
+    Spec::value("frameworks_home", None, "Relative executor paths").not_yet(),
+    Spec::boolean("switch_user", true, "Run tasks as their user").not_yet(),
+    Spec::path("launcher_dir", None, "Helper binaries").not_yet(),
+    Spec::value("sandbox_directory", Some("/mnt/mesos/sandbox"), "Sandbox path inside containers").not_yet(),
+];
+
+/// The agent's configuration after parsing and checking the flags.
+#[derive(Clone, Debug)]
+pub struct AgentFlags {
+    /// Master HTTP address `host:port`.
+    pub master: String,
+    /// IP to advertise.
+    pub ip: Option<IpAddr>,
+    /// Port.
+    pub port: u16,
+    /// Hostname to advertise.
+    pub hostname: Option<String>,
+    /// Work directory.
+    pub work_dir: PathBuf,
+    /// Total resources (given or detected).
+    pub resources: Resources,
+    /// Attributes.
+    pub attributes: Attributes,
+    /// `--registration_backoff_factor`.
+    pub registration_backoff_factor: Duration,
+    /// `--logging_level`.
+    pub logging_level: String,
+    /// `--quiet`.
+    pub quiet: bool,
+    /// `--log_dir`.
+    pub log_dir: Option<PathBuf>,
+}
+
+impl AgentFlags {
+    /// Loads, parses and checks; errors name the flag.
+    pub fn load<A, E>(args: A, env: E) -> Result<(Flags, AgentFlags), FlagError>
+    where
+        A: IntoIterator<Item = String>,
+        E: IntoIterator<Item = (String, String)>,
+    {
+        let flags = Flags::load(SPECS, args, env)?;
+        let parsed = AgentFlags::from_flags(&flags)?;
+        Ok((flags, parsed))
+    }
+
+    /// Parses loaded flags.
+    pub fn from_flags(flags: &Flags) -> Result<AgentFlags, FlagError> {
+        let invalid = |flag: &str, reason: String| FlagError::Invalid { flag: flag.to_string(), reason };
+        let master = master_address(flags.required("master")?).map_err(|reason| invalid("master", reason))?;
+        let work_dir = PathBuf::from(flags.required("work_dir")?);
+        let default_role = flags.get("default_role").unwrap_or("*");
+        mesos_types::roles::validate_role(default_role)
+            .map_err(|e| invalid("default_role", e.to_string()))?;
+        let given = match flags.get("resources") {
+            Some(text) => mesos_proto::convert::parse_resources_flag(text, default_role)
+                .map_err(|e| invalid("resources", e.to_string()))?,
+            None => Resources::default(),
+        };
+        let resources = with_detected(given, &work_dir, default_role);
+        let attributes = match flags.get("attributes") {
+            Some(text) => Attributes::parse(text).map_err(|e| invalid("attributes", e.to_string()))?,
+            None => Attributes::default(),
+        };
+        Ok(AgentFlags {
+            master,
+            ip: flags.parse::<IpAddr>("ip")?,
+            port: flags.parse::<u16>("port")?.unwrap_or(5051),
+            hostname: flags.get("hostname").map(String::from),
+            work_dir,
+            resources,
+            attributes,
+            registration_backoff_factor: flags
+                .duration("registration_backoff_factor")?
+                .unwrap_or(Duration::from_secs(1)),
+            logging_level: flags.get("logging_level").unwrap_or("INFO").to_ascii_uppercase(),
+            quiet: flags.bool("quiet"),
+            log_dir: flags.get("log_dir").map(PathBuf::from),
+        })
+    }
+}
+
+/// `host:port` of the master from any of `--master`'s forms.
+pub fn master_address(value: &str) -> Result<String, String> {
+    let value = value.trim();
+    if let Some(path) = value.strip_prefix("file://") {
+        let contents = std::fs::read_to_string(path).map_err(|e| format!("cannot read {path}: {e}"))?;
+        return master_address(&contents);
+    }
+    if value.starts_with("zk://") {
+        return Err(
+            "ZooKeeper detection (zk://) is not supported by mesos-rs yet; give the master as host:port"
+                .into(),
+        );
+    }
+    let value = value.strip_prefix("http://").unwrap_or(value);
+    let value = value.rsplit_once('@').map_or(value, |(_, address)| address);
+    let value = value.trim_end_matches('/');
+    match value.rsplit_once(':') {
+        Some((host, port)) if !host.is_empty() && port.parse::<u16>().is_ok() => Ok(value.to_string()),
+        _ => Err(format!("'{value}' is not host:port (e.g. 127.0.0.1:5050)")),
+    }
+}
+
+/// Fills in what `--resources` did not give: cpus, mem (total less a reserve), disk of the
+/// work dir (less headroom) and ports 31000-32000, as Mesos does.
+pub fn with_detected(mut given: Resources, work_dir: &Path, default_role: &str) -> Resources {
+    let present: std::collections::BTreeSet<String> = given.iter().map(|r| r.name.clone()).collect();
+    let has = |name: &str| present.contains(name);
+    let mut add = |resource: Option<Resource>| {
+        if let Some(mut resource) = resource {
+            if default_role != "*" {
+                resource.reservations.push(mesos_types::Reservation::new_static(default_role));
+            }
+            given.add_resource(resource);
+        }
+    };
+    if !has("cpus") {
+        let cpus = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1);
+        add(Resource::scalar("cpus", cpus as f64));
+    }
+    if !has("mem") {
+        add(Resource::scalar("mem", detected_mem_mb()));
+    }
+    if !has("disk") {
+        add(Resource::scalar("disk", detected_disk_mb(work_dir)));
+    }
+    if !has("ports") {
+        add(Some(Resource::ranges("ports", mesos_types::Ranges::from_range(31000, 32000))));
+    }
+    given
+}
+
+const GB_IN_MB: f64 = 1024.0;
+
+fn detected_mem_mb() -> f64 {
+    let total_mb = std::fs::read_to_string("/proc/meminfo")
+        .ok()
+        .and_then(|text| {
+            text.lines()
+                .find(|l| l.starts_with("MemTotal:"))
+                .and_then(|l| l.split_whitespace().nth(1))
+                .and_then(|kb| kb.parse::<f64>().ok())
+        })
+        .map(|kb| kb / 1024.0)
+        .unwrap_or(GB_IN_MB);
+    let usable = if total_mb >= 2.0 * GB_IN_MB { total_mb - GB_IN_MB } else { total_mb / 2.0 };
+    usable.floor()
+}
+
+fn detected_disk_mb(work_dir: &Path) -> f64 {
+    let probe = if work_dir.exists() { work_dir.to_path_buf() } else { PathBuf::from("/") };
+    let total_mb = rustix::fs::statvfs(&probe)
+        .map(|s| (s.f_blocks as f64) * (s.f_frsize as f64) / (1024.0 * 1024.0))
+        .unwrap_or(10.0 * GB_IN_MB);
+    let usable = if total_mb >= 10.0 * GB_IN_MB { total_mb - 5.0 * GB_IN_MB } else { total_mb / 2.0 };
+    usable.floor()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn master_forms() {
+        assert_eq!(master_address("127.0.0.1:5050").unwrap(), "127.0.0.1:5050");
+        assert_eq!(master_address("master@10.0.0.1:5050").unwrap(), "10.0.0.1:5050");
+        assert_eq!(master_address("http://m:5050/").unwrap(), "m:5050");
+        assert!(master_address("zk://h:2181/mesos").unwrap_err().contains("not supported"));
+        assert!(master_address("nonsense").is_err());
+    }
+
+    #[test]
+    fn detection_fills_only_what_is_missing() {
+        let dir = tempfile::tempdir().unwrap();
+        let given = Resources::parse("cpus:3", "*").unwrap();
+        let all = with_detected(given, dir.path(), "*");
+        assert_eq!(all.scalar("cpus").to_f64(), 3.0);
+        assert!(all.scalar("mem").to_f64() > 0.0);
+        assert!(all.scalar("disk").to_f64() > 0.0);
+        assert_eq!(all.ranges("ports").member_count(), 1001);
+    }
+
+    #[test]
+    fn bad_flags_name_the_flag_and_position() {
+        let load = |args: &[&str]| AgentFlags::load(args.iter().map(|s| s.to_string()), std::iter::empty());
+        let err = load(&["--master=127.0.0.1:5050", "--work_dir=/tmp/x", "--resources=cpus:4;mem:lots"])
+            .unwrap_err();
+        let text = err.to_string();
+        assert!(text.contains("--resources") && text.contains("mem:lots"), "{text}");
+        let err = load(&["--work_dir=/tmp/x"]).unwrap_err().to_string();
+        assert!(err.contains("master"), "{err}");
+        let err =
+            load(&["--master=127.0.0.1:5050", "--work_dir=/tmp/x", "--isolation=cgroups/cpu"]).unwrap_err();
+        assert!(err.to_string().contains("not supported"), "{err}");
+    }
+}

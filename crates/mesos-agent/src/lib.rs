@@ -1,0 +1,268 @@
+//! The mesos-rs agent process. So far it registers its machine's resources with the master
+//! and keeps that registration alive (re-registering after breaks and master restarts,
+//! answering pings); executors, containers, status updates, recovery and the agent's own HTTP
+//! endpoints are the rest of issue 3.
+
+pub mod flags;
+
+use std::net::{IpAddr, Ipv4Addr};
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use bytes::Bytes;
+use http_body_util::{BodyExt, Full};
+use hyper::Request;
+use hyper_util::rt::TokioIo;
+use mesos_agent_core::{AgentConfig, AgentCore, Output, Registration};
+use mesos_proto::convert::{ResourceFormat, resources_to_proto};
+use mesos_proto::internal::{AgentCall, AgentEvent};
+use mesos_proto::recordio::RecordIoDecoder;
+use mesos_proto::v1::{AgentInfo, Attribute, value};
+use mesos_types::{AttributeValue, Attributes, Time};
+use prost::Message;
+use tokio::net::TcpStream;
+use tokio::sync::{mpsc, watch};
+
+use crate::flags::AgentFlags;
+
+const PROTOBUF: &str = "application/x-protobuf";
+
+/// Capabilities this agent advertises to the master.
+pub const CAPABILITIES: &[&str] = &["MULTI_ROLE", "HIERARCHICAL_ROLE", "RESERVATION_REFINEMENT"];
+
+/// A running agent.
+#[derive(Debug)]
+pub struct AgentHandle {
+    /// Registration state as last seen by the driver.
+    pub registration: watch::Receiver<(Option<String>, bool)>,
+    stop: mpsc::UnboundedSender<Input>,
+    task: tokio::task::JoinHandle<()>,
+}
+
+impl AgentHandle {
+    /// Stops the agent (its registration stream closes; the master sees it disconnect).
+    pub async fn stop(self) {
+        let _ = self.stop.send(Input::Stop);
+        let _ = self.task.await;
+    }
+
+    /// Waits until the agent is registered and returns its id.
+    pub async fn registered(&mut self, wait: Duration) -> Option<String> {
+        let deadline = tokio::time::Instant::now() + wait;
+        loop {
+            if let (Some(id), true) = self.registration.borrow().clone() {
+                return Some(id);
+            }
+            tokio::time::timeout_at(deadline, self.registration.changed()).await.ok()?.ok()?;
+        }
+    }
+}
+
+enum Input {
+    Event(u64, Box<AgentEvent>),
+    StreamOpened(u64, String),
+    StreamClosed(u64),
+    Stop,
+}
+
+/// Starts the agent's driver in the current tokio runtime.
+pub fn start(flags: AgentFlags, seed: u64) -> AgentHandle {
+    let ip = flags.ip.unwrap_or(IpAddr::V4(Ipv4Addr::LOCALHOST));
+    let hostname = flags.hostname.clone().unwrap_or_else(|| {
+        std::fs::read_to_string("/proc/sys/kernel/hostname")
+            .map(|s| s.trim().to_string())
+            .unwrap_or(ip.to_string())
+    });
+    let info = AgentInfo {
+        hostname,
+        port: Some(i32::from(flags.port)),
+        resources: resources_to_proto(&flags.resources, ResourceFormat::CANONICAL),
+        attributes: attributes_to_proto(&flags.attributes),
+        ..Default::default()
+    };
+    let config = AgentConfig {
+        info,
+        pid: format!("slave(1)@{ip}:{}", flags.port),
+        version: env!("CARGO_PKG_VERSION").to_string(),
+        capabilities: CAPABILITIES.iter().map(|c| c.to_string()).collect(),
+        registration_backoff_factor: flags.registration_backoff_factor,
+        seed,
+    };
+    let core = AgentCore::new(config, None);
+    let (inputs_tx, inputs_rx) = mpsc::unbounded_channel();
+    let (state_tx, state_rx) = watch::channel((None, false));
+    let task = tokio::spawn(drive(core, flags.master.clone(), inputs_tx.clone(), inputs_rx, state_tx));
+    AgentHandle { registration: state_rx, stop: inputs_tx, task }
+}
+
+fn now() -> Time {
+    let nanos = SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_nanos()).unwrap_or(0);
+    Time::from_nanos(u64::try_from(nanos).unwrap_or(u64::MAX))
+}
+
+async fn drive(
+    mut core: AgentCore,
+    master: String,
+    inputs_tx: mpsc::UnboundedSender<Input>,
+    mut inputs: mpsc::UnboundedReceiver<Input>,
+    state: watch::Sender<(Option<String>, bool)>,
+) {
+    core.start(now());
+    // The current stream: its generation (to ignore events of replaced streams), its id and
+    // the task reading it.
+    let mut generation = 0u64;
+    let mut stream_id: Option<String> = None;
+    let mut reader: Option<tokio::task::JoinHandle<()>> = None;
+    loop {
+        while let Some(output) = core.poll_output() {
+            match output {
+                Output::OpenStream(call) => {
+                    if let Some(old) = reader.take() {
+                        old.abort();
+                    }
+                    generation += 1;
+                    stream_id = None;
+                    reader =
+                        Some(tokio::spawn(read_stream(master.clone(), *call, generation, inputs_tx.clone())));
+                }
+                Output::CloseStream => {
+                    if let Some(old) = reader.take() {
+                        old.abort();
+                    }
+                    stream_id = None;
+                }
+                Output::Send(call) => {
+                    if let Some(id) = stream_id.clone() {
+                        tokio::spawn(send_call(master.clone(), *call, id));
+                    }
+                }
+                Output::Shutdown(message) => {
+                    tracing::warn!(%message, "the master asked this agent to shut down");
+                    if let Some(old) = reader.take() {
+                        old.abort();
+                    }
+                    let _ = state.send((core.agent_id().map(String::from), false));
+                    return;
+                }
+            }
+        }
+        let registered = matches!(core.registration(), Registration::Registered(_));
+        state.send_if_modified(|current| {
+            let next = (core.agent_id().map(String::from), registered);
+            if *current != next {
+                *current = next;
+                true
+            } else {
+                false
+            }
+        });
+        let wait = core.poll_timeout().map_or(Duration::from_secs(3600), |at| at.saturating_since(now()));
+        tokio::select! {
+            input = inputs.recv() => match input {
+                None | Some(Input::Stop) => {
+                    if let Some(old) = reader.take() {
+                        old.abort();
+                    }
+                    return;
+                }
+                Some(Input::StreamOpened(g, id)) if g == generation => stream_id = Some(id),
+                Some(Input::Event(g, event)) if g == generation => core.stream_event(now(), *event),
+                Some(Input::StreamClosed(g)) if g == generation => {
+                    stream_id = None;
+                    core.stream_closed(now());
+                }
+                Some(_) => {}
+            },
+            () = tokio::time::sleep(wait) => core.handle_timeout(now()),
+        }
+    }
+}
+
+/// POSTs the registration call and feeds the events of its stream back to the driver.
+async fn read_stream(master: String, call: AgentCall, generation: u64, inputs: mpsc::UnboundedSender<Input>) {
+    let result = async {
+        let response = post(&master, &call, None).await?;
+        if response.status() != 200 {
+            let status = response.status();
+            let body = response.into_body().collect().await.map(|b| b.to_bytes()).unwrap_or_default();
+            anyhow::bail!("master answered {status}: {}", String::from_utf8_lossy(&body));
+        }
+        let id =
+            response.headers().get("mesos-stream-id").and_then(|v| v.to_str().ok()).unwrap_or("").to_string();
+        let _ = inputs.send(Input::StreamOpened(generation, id));
+        let mut body = response.into_body();
+        let mut decoder = RecordIoDecoder::new();
+        while let Some(frame) = body.frame().await {
+            let Ok(data) = frame?.into_data() else { continue };
+            for record in decoder.decode(&data)? {
+                let event = AgentEvent::decode(record.as_ref())?;
+                let _ = inputs.send(Input::Event(generation, Box::new(event)));
+            }
+        }
+        Ok(())
+    }
+    .await;
+    if let Err(error) = result {
+        tracing::info!(%master, "registration stream ended: {error:#}");
+    }
+    let _ = inputs.send(Input::StreamClosed(generation));
+}
+
+async fn send_call(master: String, call: AgentCall, stream_id: String) {
+    match post(&master, &call, Some(&stream_id)).await {
+        Ok(response) => {
+            let status = response.status();
+            let body = response.into_body().collect().await.map(|b| b.to_bytes()).unwrap_or_default();
+            if status != 202 {
+                tracing::info!(%master, %status, "the master refused a call: {}", String::from_utf8_lossy(&body));
+            }
+        }
+        Err(error) => tracing::info!(%master, "call to the master failed: {error:#}"),
+    }
+}
+
+async fn post(
+    master: &str,
+    call: &AgentCall,
+    stream_id: Option<&str>,
+) -> anyhow::Result<hyper::Response<hyper::body::Incoming>> {
+    let stream = tokio::time::timeout(Duration::from_secs(10), TcpStream::connect(master)).await??;
+    let (mut sender, connection) = hyper::client::conn::http1::handshake(TokioIo::new(stream)).await?;
+    tokio::spawn(connection);
+    let mut request = Request::builder()
+        .method("POST")
+        .uri(format!("http://{master}/master/api/v1/agent"))
+        .header("Host", master)
+        .header("Content-Type", PROTOBUF)
+        .header("Accept", PROTOBUF);
+    if let Some(id) = stream_id {
+        request = request.header("Mesos-Stream-Id", id);
+    }
+    let request = request.body(Full::new(Bytes::from(call.encode_to_vec())))?;
+    Ok(sender.send_request(request).await?)
+}
+
+fn attributes_to_proto(attributes: &Attributes) -> Vec<Attribute> {
+    attributes
+        .iter()
+        .map(|attribute| {
+            let mut out = Attribute { name: attribute.name.clone(), ..Default::default() };
+            match &attribute.value {
+                AttributeValue::Scalar(scalar) => {
+                    out.r#type = value::Type::Scalar as i32;
+                    out.scalar = Some(value::Scalar { value: scalar.to_f64() });
+                }
+                AttributeValue::Ranges(ranges) => {
+                    out.r#type = value::Type::Ranges as i32;
+                    out.ranges = Some(value::Ranges {
+                        range: ranges.iter().map(|(begin, end)| value::Range { begin, end }).collect(),
+                    });
+                }
+                AttributeValue::Text(text) => {
+                    out.r#type = value::Type::Text as i32;
+                    out.text = Some(value::Text { value: text.clone() });
+                }
+            }
+            out
+        })
+        .collect()
+}

@@ -1,0 +1,54 @@
+//! `mesos-agent`: parses flags and runs an agent until interrupted.
+
+use std::process::ExitCode;
+
+use mesos_agent::flags::{AgentFlags, SPECS};
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let flags = match mesos_flags::Flags::load(SPECS, args, std::env::vars()) {
+        Ok(flags) => flags,
+        Err(error) => {
+            eprintln!("{error}\n\nRun 'mesos-agent --help' for the list of flags.");
+            return ExitCode::from(1);
+        }
+    };
+    if flags.help_requested() {
+        print!("{}", mesos_flags::help("mesos-agent", SPECS));
+        return ExitCode::SUCCESS;
+    }
+    if flags.version_requested() {
+        println!("mesos 1.12.0 (mesos-rs {})", env!("CARGO_PKG_VERSION"));
+        return ExitCode::SUCCESS;
+    }
+    let flags = match AgentFlags::from_flags(&flags) {
+        Ok(flags) => flags,
+        Err(error) => {
+            eprintln!("{error}\n\nRun 'mesos-agent --help' for the list of flags.");
+            return ExitCode::from(1);
+        }
+    };
+    if !flags.quiet {
+        let level = match flags.logging_level.as_str() {
+            "ERROR" => "error",
+            "WARNING" => "warn",
+            _ => "info",
+        };
+        tracing_subscriber::fmt().with_env_filter(level).with_writer(std::io::stderr).init();
+    }
+    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+        Ok(runtime) => runtime,
+        Err(error) => {
+            eprintln!("cannot start the async runtime: {error}");
+            return ExitCode::from(1);
+        }
+    };
+    runtime.block_on(async move {
+        let seed = u64::from(std::process::id());
+        println!("mesos-agent registering with {} ({})", flags.master, flags.resources);
+        let handle = mesos_agent::start(flags, seed);
+        let _ = tokio::signal::ctrl_c().await;
+        handle.stop().await;
+        ExitCode::SUCCESS
+    })
+}

@@ -1,0 +1,87 @@
+//! A real agent registering with a real master over loopback, and coming back after the
+//! master restarts.
+
+use std::net::SocketAddr;
+use std::time::Duration;
+
+use bytes::Bytes;
+use http_body_util::{BodyExt, Full};
+use hyper_util::rt::TokioIo;
+use mesos_agent::flags::AgentFlags;
+use mesos_master::flags::MasterFlags;
+
+async fn get_json(addr: SocketAddr, path: &str) -> serde_json::Value {
+    let stream = tokio::net::TcpStream::connect(addr).await.expect("connect");
+    let (mut sender, connection) =
+        hyper::client::conn::http1::handshake(TokioIo::new(stream)).await.expect("handshake");
+    tokio::spawn(connection);
+    let request = hyper::Request::get(format!("http://{addr}{path}"))
+        .header("Host", addr.to_string())
+        .body(Full::new(Bytes::new()))
+        .expect("request");
+    let response = sender.send_request(request).await.expect("response");
+    let body = response.into_body().collect().await.expect("body").to_bytes();
+    serde_json::from_slice(&body).expect("JSON")
+}
+
+async fn master(work_dir: &std::path::Path, port: u16) -> mesos_master::MasterHandle {
+    let args = vec![
+        "--ip=127.0.0.1".to_string(),
+        format!("--port={port}"),
+        format!("--work_dir={}", work_dir.display()),
+    ];
+    let (_, flags) = MasterFlags::load(args, std::iter::empty()).expect("master flags");
+    mesos_master::start(flags).await.expect("master starts")
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .expect("a free port")
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_agent_registers_and_comes_back_after_a_master_restart() {
+    let master_dir = tempfile::tempdir().unwrap();
+    let agent_dir = tempfile::tempdir().unwrap();
+    let port = free_port();
+    let m = master(master_dir.path(), port).await;
+    let args = vec![
+        format!("--master=127.0.0.1:{port}"),
+        format!("--work_dir={}", agent_dir.path().display()),
+        "--resources=cpus:3;mem:1536;disk:2048;ports:[31000-31009]".to_string(),
+        "--attributes=rack:r1;level:3".to_string(),
+        "--registration_backoff_factor=10ms".to_string(),
+        "--hostname=agent-1".to_string(),
+    ];
+    let (_, flags) = AgentFlags::load(args, std::iter::empty()).expect("agent flags");
+    let mut agent = mesos_agent::start(flags, 1);
+    let id = agent.registered(Duration::from_secs(10)).await.expect("the agent registers");
+
+    let state = get_json(m.addr, "/master/state").await;
+    let slave = &state["slaves"][0];
+    assert_eq!(slave["id"], id);
+    assert_eq!(slave["hostname"], "agent-1");
+    assert_eq!(slave["resources"]["cpus"], 3);
+    assert_eq!(slave["resources"]["ports"], "[31000-31009]");
+    assert_eq!(slave["attributes"]["rack"], "r1");
+    assert_eq!(slave["attributes"]["level"], 3);
+    assert!(slave["capabilities"].as_array().unwrap().iter().any(|c| c == "MULTI_ROLE"));
+
+    // The master restarts on the same work dir and port: the agent re-registers under its id.
+    m.stop().await;
+    let m = master(master_dir.path(), port).await;
+    let mut back = false;
+    for _ in 0..100 {
+        let state = get_json(m.addr, "/master/state").await;
+        if state["slaves"][0]["id"] == id {
+            back = true;
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert!(back, "the agent re-registered with the restarted master");
+    agent.stop().await;
+    m.stop().await;
+}
