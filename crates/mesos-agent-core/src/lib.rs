@@ -64,6 +64,14 @@ pub enum Output {
     Send(Box<AgentCall>),
     /// The agent must stop (the master removed it).
     Shutdown(String),
+    /// Durably record that this agent is `agent_id` with `info`, so that after a restart it
+    /// re-registers as the same agent.
+    CheckpointAgent {
+        /// The id the master assigned.
+        agent_id: String,
+        /// The AgentInfo it was admitted with (id set).
+        info: Box<AgentInfo>,
+    },
 }
 
 /// The agent state machine (registration part).
@@ -147,7 +155,14 @@ impl AgentCore {
         match kind {
             Some(agent_event::Type::Registered | agent_event::Type::Reregistered) => {
                 let Some(registered) = event.registered else { return };
-                self.agent_id = Some(registered.agent_id.value.clone());
+                let id = registered.agent_id.value.clone();
+                if self.agent_id.as_deref() != Some(id.as_str()) {
+                    let mut info = self.config.info.clone();
+                    info.id = Some(AgentId { value: id.clone() });
+                    self.outputs
+                        .push_back(Output::CheckpointAgent { agent_id: id.clone(), info: Box::new(info) });
+                }
+                self.agent_id = Some(id);
                 if let Some(seconds) = registered.ping_interval_seconds.filter(|s| s.is_finite() && *s > 0.0)
                 {
                     self.ping_interval = Duration::from_secs_f64(seconds);
@@ -289,6 +304,13 @@ mod tests {
         assert_eq!(call.register.unwrap().capabilities, vec!["MULTI_ROLE".to_string()]);
         core.stream_event(secs(1), registered("a-S0"));
         assert!(matches!(core.registration(), Registration::Registered(_)));
+        match core.poll_output() {
+            Some(Output::CheckpointAgent { agent_id, info }) => {
+                assert_eq!(agent_id, "a-S0");
+                assert_eq!(info.id.unwrap().value, "a-S0");
+            }
+            other => panic!("expected a checkpoint, got {other:?}"),
+        }
         core.stream_closed(secs(2));
         let call = open_stream(&mut core, secs(4));
         assert_eq!(call.r#type, Some(agent_call::Type::Reregister as i32));
@@ -301,6 +323,7 @@ mod tests {
         core.start(secs(0));
         open_stream(&mut core, secs(1));
         core.stream_event(secs(1), registered("a-S0"));
+        assert!(matches!(core.poll_output(), Some(Output::CheckpointAgent { .. })));
         core.stream_event(
             secs(16),
             AgentEvent { r#type: Some(agent_event::Type::Ping as i32), ..Default::default() },

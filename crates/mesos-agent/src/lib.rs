@@ -3,6 +3,7 @@
 //! answering pings); executors, containers, status updates, recovery and the agent's own HTTP
 //! endpoints are the rest of issue 3.
 
+pub mod checkpoint;
 pub mod flags;
 
 use std::net::{IpAddr, Ipv4Addr};
@@ -64,8 +65,10 @@ enum Input {
     Stop,
 }
 
-/// Starts the agent's driver in the current tokio runtime.
-pub fn start(flags: AgentFlags, seed: u64) -> AgentHandle {
+/// Starts the agent's driver in the current tokio runtime. Fails if the work dir's checkpoint
+/// belongs to an agent with different resources or attributes (Mesos' `equal`
+/// reconfiguration policy).
+pub fn start(flags: AgentFlags, seed: u64) -> Result<AgentHandle, checkpoint::CheckpointError> {
     let ip = flags.ip.unwrap_or(IpAddr::V4(Ipv4Addr::LOCALHOST));
     let hostname = flags.hostname.clone().unwrap_or_else(|| {
         std::fs::read_to_string("/proc/sys/kernel/hostname")
@@ -87,11 +90,13 @@ pub fn start(flags: AgentFlags, seed: u64) -> AgentHandle {
         registration_backoff_factor: flags.registration_backoff_factor,
         seed,
     };
-    let core = AgentCore::new(config, None);
+    let meta = checkpoint::Meta::new(&flags.work_dir);
+    let recovered = meta.recover(&config.info)?;
+    let core = AgentCore::new(config, recovered);
     let (inputs_tx, inputs_rx) = mpsc::unbounded_channel();
     let (state_tx, state_rx) = watch::channel((None, false));
-    let task = tokio::spawn(drive(core, flags.master.clone(), inputs_tx.clone(), inputs_rx, state_tx));
-    AgentHandle { registration: state_rx, stop: inputs_tx, task }
+    let task = tokio::spawn(drive(core, meta, flags.master.clone(), inputs_tx.clone(), inputs_rx, state_tx));
+    Ok(AgentHandle { registration: state_rx, stop: inputs_tx, task })
 }
 
 fn now() -> Time {
@@ -101,6 +106,7 @@ fn now() -> Time {
 
 async fn drive(
     mut core: AgentCore,
+    meta: checkpoint::Meta,
     master: String,
     inputs_tx: mpsc::UnboundedSender<Input>,
     mut inputs: mpsc::UnboundedReceiver<Input>,
@@ -133,6 +139,12 @@ async fn drive(
                 Output::Send(call) => {
                     if let Some(id) = stream_id.clone() {
                         tokio::spawn(send_call(master.clone(), *call, id));
+                    }
+                }
+                Output::CheckpointAgent { agent_id, info } => {
+                    if let Err(error) = meta.checkpoint_agent(&agent_id, &info) {
+                        // Without the checkpoint a restart registers a new agent; say so loudly.
+                        tracing::error!("cannot checkpoint the agent id: {error}");
                     }
                 }
                 Output::Shutdown(message) => {

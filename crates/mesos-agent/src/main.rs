@@ -46,9 +46,16 @@ fn main() -> ExitCode {
     runtime.block_on(async move {
         let seed = u64::from(std::process::id());
         println!("mesos-agent registering with {} ({})", flags.master, flags.resources);
-        let handle = mesos_agent::start(flags, seed);
-        let _ = tokio::signal::ctrl_c().await;
-        handle.stop().await;
-        ExitCode::SUCCESS
+        match mesos_agent::start(flags, seed) {
+            Ok(handle) => {
+                let _ = tokio::signal::ctrl_c().await;
+                handle.stop().await;
+                ExitCode::SUCCESS
+            }
+            Err(error) => {
+                eprintln!("mesos-agent failed to start: {error}");
+                ExitCode::from(1)
+            }
+        }
     })
 }

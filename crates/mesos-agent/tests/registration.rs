@@ -56,7 +56,7 @@ async fn an_agent_registers_and_comes_back_after_a_master_restart() {
         "--hostname=agent-1".to_string(),
     ];
     let (_, flags) = AgentFlags::load(args, std::iter::empty()).expect("agent flags");
-    let mut agent = mesos_agent::start(flags, 1);
+    let mut agent = mesos_agent::start(flags.clone(), 1).expect("agent starts");
     let id = agent.registered(Duration::from_secs(10)).await.expect("the agent registers");
 
     let state = get_json(m.addr, "/master/state").await;
@@ -82,6 +82,19 @@ async fn an_agent_registers_and_comes_back_after_a_master_restart() {
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
     assert!(back, "the agent re-registered with the restarted master");
+
+    // The agent restarts on the same work dir: it re-registers as the same agent.
     agent.stop().await;
+    let mut agent = mesos_agent::start(flags.clone(), 2).expect("agent restarts");
+    assert_eq!(agent.registered(Duration::from_secs(10)).await.as_deref(), Some(id.as_str()));
+    let state = get_json(m.addr, "/master/state").await;
+    assert_eq!(state["slaves"].as_array().map(Vec::len), Some(1), "still one agent");
+    agent.stop().await;
+
+    // With other resources the same work dir is refused, naming what changed.
+    let mut changed = flags;
+    changed.resources = mesos_types::Resources::parse("cpus:1;mem:64", "*").unwrap();
+    let err = mesos_agent::start(changed, 3).unwrap_err().to_string();
+    assert!(err.contains("resources") && err.contains(&id), "{err}");
     m.stop().await;
 }

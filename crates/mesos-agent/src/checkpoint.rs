@@ -1,0 +1,173 @@
+//! The agent's checkpoints under `<work_dir>/meta` (operator-api.md §8.1): which agent this
+//! is, so a restarted agent re-registers under the same id. Files are written atomically
+//! (temp file, fsync, rename) and the `latest` link is replaced by renaming a new link over it.
+
+use std::fs;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use mesos_proto::v1::AgentInfo;
+use prost::Message;
+
+/// Why the checkpoint cannot be used.
+#[derive(Debug, thiserror::Error)]
+pub enum CheckpointError {
+    /// File system error, with the path.
+    #[error("{path}: {source}")]
+    Io {
+        /// The path.
+        path: PathBuf,
+        /// The error.
+        source: std::io::Error,
+    },
+    /// A checkpoint that does not decode.
+    #[error("{path} is corrupt ({reason}); remove {latest} to start as a new agent")]
+    Corrupt {
+        /// The file.
+        path: PathBuf,
+        /// The decoding error.
+        reason: String,
+        /// The link to remove.
+        latest: PathBuf,
+    },
+    /// The agent's configuration changed since it registered.
+    #[error(
+        "this work dir belongs to agent {agent_id}, which registered with different {what}; \
+         restore the old flags, or remove {latest} to start as a new agent"
+    )]
+    Incompatible {
+        /// The checkpointed agent.
+        agent_id: String,
+        /// `resources` or `attributes`.
+        what: &'static str,
+        /// The link to remove.
+        latest: PathBuf,
+    },
+}
+
+/// `<work_dir>/meta`.
+#[derive(Clone, Debug)]
+pub struct Meta {
+    slaves: PathBuf,
+}
+
+impl Meta {
+    /// The meta directory of `work_dir`.
+    pub fn new(work_dir: &Path) -> Meta {
+        Meta { slaves: work_dir.join("meta").join("slaves") }
+    }
+
+    fn latest(&self) -> PathBuf {
+        self.slaves.join("latest")
+    }
+
+    /// The id of the agent this work dir belongs to, if any, after checking that the agent's
+    /// resources and attributes have not changed (Mesos' default `equal` policy).
+    pub fn recover(&self, current: &AgentInfo) -> Result<Option<String>, CheckpointError> {
+        let latest = self.latest();
+        let target = match fs::read_link(&latest) {
+            Ok(target) => target,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+            Err(source) => return Err(CheckpointError::Io { path: latest, source }),
+        };
+        let dir = if target.is_absolute() { target } else { self.slaves.join(target) };
+        let info_path = dir.join("slave.info");
+        let bytes =
+            fs::read(&info_path).map_err(|source| CheckpointError::Io { path: info_path.clone(), source })?;
+        let info = AgentInfo::decode(bytes.as_slice()).map_err(|e| CheckpointError::Corrupt {
+            path: info_path.clone(),
+            reason: e.to_string(),
+            latest: latest.clone(),
+        })?;
+        let Some(agent_id) = info.id.as_ref().map(|id| id.value.clone()) else {
+            return Err(CheckpointError::Corrupt { path: info_path, reason: "no agent id".into(), latest });
+        };
+        let resources =
+            |i: &AgentInfo| mesos_proto::convert::resources_from_proto(&i.resources).unwrap_or_default();
+        if resources(&info) != resources(current) {
+            return Err(CheckpointError::Incompatible { agent_id, what: "resources", latest });
+        }
+        if info.attributes != current.attributes {
+            return Err(CheckpointError::Incompatible { agent_id, what: "attributes", latest });
+        }
+        Ok(Some(agent_id))
+    }
+
+    /// Records that this work dir belongs to `agent_id`.
+    pub fn checkpoint_agent(&self, agent_id: &str, info: &AgentInfo) -> Result<(), CheckpointError> {
+        let dir = self.slaves.join(agent_id);
+        fs::create_dir_all(&dir).map_err(|source| CheckpointError::Io { path: dir.clone(), source })?;
+        write_atomically(&dir.join("slave.info"), &info.encode_to_vec())?;
+        let latest = self.latest();
+        let tmp = self.slaves.join("latest.tmp");
+        let _ = fs::remove_file(&tmp);
+        std::os::unix::fs::symlink(agent_id, &tmp)
+            .map_err(|source| CheckpointError::Io { path: tmp.clone(), source })?;
+        fs::rename(&tmp, &latest).map_err(|source| CheckpointError::Io { path: latest.clone(), source })?;
+        sync_dir(&self.slaves)
+    }
+}
+
+fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), CheckpointError> {
+    let io = |source| CheckpointError::Io { path: path.to_path_buf(), source };
+    let tmp = path.with_extension("tmp");
+    let mut file = fs::File::create(&tmp).map_err(io)?;
+    file.write_all(bytes).map_err(io)?;
+    file.sync_all().map_err(io)?;
+    fs::rename(&tmp, path).map_err(io)?;
+    match path.parent() {
+        Some(dir) => sync_dir(dir),
+        None => Ok(()),
+    }
+}
+
+fn sync_dir(dir: &Path) -> Result<(), CheckpointError> {
+    fs::File::open(dir)
+        .and_then(|d| d.sync_all())
+        .map_err(|source| CheckpointError::Io { path: dir.to_path_buf(), source })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use mesos_proto::v1::AgentId;
+
+    fn info(cpus: f64) -> AgentInfo {
+        let resources = mesos_types::Resources::parse(&format!("cpus:{cpus}"), "*").unwrap();
+        AgentInfo {
+            hostname: "h".into(),
+            resources: mesos_proto::convert::resources_to_proto(
+                &resources,
+                mesos_proto::convert::ResourceFormat::CANONICAL,
+            ),
+            ..Default::default()
+        }
+    }
+
+    #[test]
+    fn a_checkpointed_agent_is_recovered_and_changes_are_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let meta = Meta::new(dir.path());
+        assert_eq!(meta.recover(&info(2.0)).unwrap(), None);
+        let mut admitted = info(2.0);
+        admitted.id = Some(AgentId { value: "m-S3".into() });
+        meta.checkpoint_agent("m-S3", &admitted).unwrap();
+        assert_eq!(meta.recover(&info(2.0)).unwrap().as_deref(), Some("m-S3"));
+        let err = meta.recover(&info(4.0)).unwrap_err().to_string();
+        assert!(err.contains("m-S3") && err.contains("resources"), "{err}");
+        // A second registration replaces the link.
+        admitted.id = Some(AgentId { value: "m-S4".into() });
+        meta.checkpoint_agent("m-S4", &admitted).unwrap();
+        assert_eq!(meta.recover(&info(2.0)).unwrap().as_deref(), Some("m-S4"));
+    }
+
+    #[test]
+    fn a_corrupt_checkpoint_says_what_to_do() {
+        let dir = tempfile::tempdir().unwrap();
+        let meta = Meta::new(dir.path());
+        meta.checkpoint_agent("a", &info(1.0)).unwrap();
+        fs::write(dir.path().join("meta/slaves/a/slave.info"), b"\xff\xff\xff").unwrap();
+        let err = meta.recover(&info(1.0)).unwrap_err().to_string();
+        assert!(err.contains("corrupt") && err.contains("latest"), "{err}");
+    }
+}
