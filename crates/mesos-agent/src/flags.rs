@@ -75,6 +75,8 @@ pub struct AgentFlags {
     pub quiet: bool,
     /// `--log_dir`.
     pub log_dir: Option<PathBuf>,
+    /// All flags with values, as `/flags` shows them.
+    pub raw: Vec<(String, String)>,
 }
 
 impl AgentFlags {
@@ -121,6 +123,7 @@ impl AgentFlags {
             logging_level: flags.get("logging_level").unwrap_or("INFO").to_ascii_uppercase(),
             quiet: flags.bool("quiet"),
             log_dir: flags.get("log_dir").map(PathBuf::from),
+            raw: flags.all().map(|(k, v)| (k.to_string(), v.to_string())).collect(),
         })
     }
 }

@@ -5,6 +5,7 @@
 
 pub mod checkpoint;
 pub mod flags;
+pub mod http;
 
 use std::net::{IpAddr, Ipv4Addr};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
@@ -33,6 +34,9 @@ pub const CAPABILITIES: &[&str] = &["MULTI_ROLE", "HIERARCHICAL_ROLE", "RESERVAT
 /// A running agent.
 #[derive(Debug)]
 pub struct AgentHandle {
+    /// Where its HTTP endpoints listen.
+    pub addr: std::net::SocketAddr,
+    server: tokio::task::JoinHandle<()>,
     /// Registration state as last seen by the driver.
     pub registration: watch::Receiver<(Option<String>, bool)>,
     stop: mpsc::UnboundedSender<Input>,
@@ -44,6 +48,8 @@ impl AgentHandle {
     pub async fn stop(self) {
         let _ = self.stop.send(Input::Stop);
         let _ = self.task.await;
+        self.server.abort();
+        let _ = self.server.await;
     }
 
     /// Waits until the agent is registered and returns its id.
@@ -65,11 +71,33 @@ enum Input {
     Stop,
 }
 
-/// Starts the agent's driver in the current tokio runtime. Fails if the work dir's checkpoint
-/// belongs to an agent with different resources or attributes (Mesos' `equal`
-/// reconfiguration policy).
-pub fn start(flags: AgentFlags, seed: u64) -> Result<AgentHandle, checkpoint::CheckpointError> {
+/// Why the agent could not start.
+#[derive(Debug, thiserror::Error)]
+pub enum StartError {
+    /// The work dir's checkpoint is unusable.
+    #[error(transparent)]
+    Checkpoint(#[from] checkpoint::CheckpointError),
+    /// The HTTP port could not be bound.
+    #[error("cannot listen on {addr} (flags --ip, --port): {source}")]
+    Listen {
+        /// The address.
+        addr: std::net::SocketAddr,
+        /// The error.
+        source: std::io::Error,
+    },
+}
+
+/// Starts the agent in the current tokio runtime: binds its HTTP port, then registers. Fails
+/// if the port is taken or the work dir's checkpoint belongs to an agent with different
+/// resources or attributes (Mesos' `equal` reconfiguration policy).
+pub async fn start(flags: AgentFlags, seed: u64) -> Result<AgentHandle, StartError> {
     let ip = flags.ip.unwrap_or(IpAddr::V4(Ipv4Addr::LOCALHOST));
+    let bind = std::net::SocketAddr::new(ip, flags.port);
+    let listener = tokio::net::TcpListener::bind(bind)
+        .await
+        .map_err(|source| StartError::Listen { addr: bind, source })?;
+    let addr = listener.local_addr().map_err(|source| StartError::Listen { addr: bind, source })?;
+    let flags = AgentFlags { port: addr.port(), ..flags };
     let hostname = flags.hostname.clone().unwrap_or_else(|| {
         std::fs::read_to_string("/proc/sys/kernel/hostname")
             .map(|s| s.trim().to_string())
@@ -92,14 +120,47 @@ pub fn start(flags: AgentFlags, seed: u64) -> Result<AgentHandle, checkpoint::Ch
     };
     let meta = checkpoint::Meta::new(&flags.work_dir);
     let recovered = meta.recover(&config.info)?;
+    let view = std::sync::Arc::new(http::AgentView {
+        pid: config.pid.clone(),
+        hostname: config.info.hostname.clone(),
+        resources: flags.resources.clone(),
+        attributes: flags.attributes.clone(),
+        flags: flags.raw.clone(),
+        start_time: now(),
+        id: std::sync::Mutex::new(recovered.clone()),
+        registered: std::sync::Mutex::new(false),
+        master_hostname: std::sync::Mutex::new(None),
+    });
+    let server = tokio::spawn(serve(listener, view.clone()));
     let core = AgentCore::new(config, recovered);
     let (inputs_tx, inputs_rx) = mpsc::unbounded_channel();
     let (state_tx, state_rx) = watch::channel((None, false));
-    let task = tokio::spawn(drive(core, meta, flags.master.clone(), inputs_tx.clone(), inputs_rx, state_tx));
-    Ok(AgentHandle { registration: state_rx, stop: inputs_tx, task })
+    let task =
+        tokio::spawn(drive(core, meta, view, flags.master.clone(), inputs_tx.clone(), inputs_rx, state_tx));
+    Ok(AgentHandle { addr, server, registration: state_rx, stop: inputs_tx, task })
 }
 
-fn now() -> Time {
+async fn serve(listener: tokio::net::TcpListener, view: std::sync::Arc<http::AgentView>) {
+    loop {
+        let Ok((stream, _)) = listener.accept().await else { continue };
+        let view = view.clone();
+        tokio::spawn(async move {
+            let service = hyper::service::service_fn(move |request| http::handle(request, view.clone()));
+            let _ = hyper::server::conn::http1::Builder::new()
+                .serve_connection(TokioIo::new(stream), service)
+                .await;
+        });
+    }
+}
+
+fn set<T>(slot: &std::sync::Mutex<T>, value: T) {
+    match slot.lock() {
+        Ok(mut guard) => *guard = value,
+        Err(poisoned) => *poisoned.into_inner() = value,
+    }
+}
+
+pub(crate) fn now() -> Time {
     let nanos = SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_nanos()).unwrap_or(0);
     Time::from_nanos(u64::try_from(nanos).unwrap_or(u64::MAX))
 }
@@ -107,6 +168,7 @@ fn now() -> Time {
 async fn drive(
     mut core: AgentCore,
     meta: checkpoint::Meta,
+    view: std::sync::Arc<http::AgentView>,
     master: String,
     inputs_tx: mpsc::UnboundedSender<Input>,
     mut inputs: mpsc::UnboundedReceiver<Input>,
@@ -158,6 +220,13 @@ async fn drive(
             }
         }
         let registered = matches!(core.registration(), Registration::Registered(_));
+        set(&view.id, core.agent_id().map(String::from));
+        set(&view.registered, registered);
+        let master = match core.registration() {
+            Registration::Registered(info) => info.hostname.clone(),
+            _ => None,
+        };
+        set(&view.master_hostname, master);
         state.send_if_modified(|current| {
             let next = (core.agent_id().map(String::from), registered);
             if *current != next {

@@ -46,8 +46,9 @@ fn main() -> ExitCode {
     runtime.block_on(async move {
         let seed = u64::from(std::process::id());
         println!("mesos-agent registering with {} ({})", flags.master, flags.resources);
-        match mesos_agent::start(flags, seed) {
+        match mesos_agent::start(flags, seed).await {
             Ok(handle) => {
+                println!("mesos-agent listening on {}", handle.addr);
                 let _ = tokio::signal::ctrl_c().await;
                 handle.stop().await;
                 ExitCode::SUCCESS

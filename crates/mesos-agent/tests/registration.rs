@@ -54,9 +54,11 @@ async fn an_agent_registers_and_comes_back_after_a_master_restart() {
         "--attributes=rack:r1;level:3".to_string(),
         "--registration_backoff_factor=10ms".to_string(),
         "--hostname=agent-1".to_string(),
+        "--ip=127.0.0.1".to_string(),
+        "--port=0".to_string(),
     ];
     let (_, flags) = AgentFlags::load(args, std::iter::empty()).expect("agent flags");
-    let mut agent = mesos_agent::start(flags.clone(), 1).expect("agent starts");
+    let mut agent = mesos_agent::start(flags.clone(), 1).await.expect("agent starts");
     let id = agent.registered(Duration::from_secs(10)).await.expect("the agent registers");
 
     let state = get_json(m.addr, "/master/state").await;
@@ -68,6 +70,14 @@ async fn an_agent_registers_and_comes_back_after_a_master_restart() {
     assert_eq!(slave["attributes"]["rack"], "r1");
     assert_eq!(slave["attributes"]["level"], 3);
     assert!(slave["capabilities"].as_array().unwrap().iter().any(|c| c == "MULTI_ROLE"));
+    // The agent's own endpoints agree.
+    let own = get_json(agent.addr, "/slave(1)/state").await;
+    assert_eq!(own["id"], id);
+    assert_eq!(own["resources"]["cpus"], 3);
+    assert_eq!(own["attributes"]["rack"], "r1");
+    assert_eq!(get_json(agent.addr, "/state").await["id"], id);
+    assert_eq!(get_json(agent.addr, "/metrics/snapshot").await["slave/registered"], 1.0);
+    assert_eq!(slave["pid"], format!("slave(1)@127.0.0.1:{}", agent.addr.port()));
 
     // The master restarts on the same work dir and port: the agent re-registers under its id.
     m.stop().await;
@@ -85,7 +95,7 @@ async fn an_agent_registers_and_comes_back_after_a_master_restart() {
 
     // The agent restarts on the same work dir: it re-registers as the same agent.
     agent.stop().await;
-    let mut agent = mesos_agent::start(flags.clone(), 2).expect("agent restarts");
+    let mut agent = mesos_agent::start(flags.clone(), 2).await.expect("agent restarts");
     assert_eq!(agent.registered(Duration::from_secs(10)).await.as_deref(), Some(id.as_str()));
     let state = get_json(m.addr, "/master/state").await;
     assert_eq!(state["slaves"].as_array().map(Vec::len), Some(1), "still one agent");
@@ -94,7 +104,7 @@ async fn an_agent_registers_and_comes_back_after_a_master_restart() {
     // With other resources the same work dir is refused, naming what changed.
     let mut changed = flags;
     changed.resources = mesos_types::Resources::parse("cpus:1;mem:64", "*").unwrap();
-    let err = mesos_agent::start(changed, 3).unwrap_err().to_string();
+    let err = mesos_agent::start(changed, 3).await.unwrap_err().to_string();
     assert!(err.contains("resources") && err.contains(&id), "{err}");
     m.stop().await;
 }

@@ -1,0 +1,149 @@
+//! The agent's HTTP endpoints (operator-api.md §2.7, §2.8): `/slave(1)/state` (also `/state`,
+//! `/state.json`), `/slave(1)/health`, `/slave(1)/flags`, `/version`, `/metrics/snapshot`.
+//! Executors, containers and the `/files` endpoints come with the rest of issue 3.
+
+use std::convert::Infallible;
+use std::sync::{Arc, Mutex};
+
+use bytes::Bytes;
+use http_body_util::Full;
+use hyper::body::Incoming;
+use hyper::header::{self, HeaderValue};
+use hyper::{Request, Response, StatusCode};
+use mesos_types::resources::SummaryValue;
+use mesos_types::{AttributeValue, Attributes, Resources, Time};
+use serde_json::{Map, Value, json};
+
+/// What the endpoints show; the driver updates the live parts.
+#[derive(Debug)]
+pub struct AgentView {
+    /// `slave(1)@ip:port`.
+    pub pid: String,
+    /// Advertised hostname.
+    pub hostname: String,
+    /// Total resources.
+    pub resources: Resources,
+    /// Attributes.
+    pub attributes: Attributes,
+    /// Every flag with a value.
+    pub flags: Vec<(String, String)>,
+    /// When the agent started.
+    pub start_time: Time,
+    /// Live: the agent id, once registered.
+    pub id: Mutex<Option<String>>,
+    /// Live: whether it is registered now.
+    pub registered: Mutex<bool>,
+    /// Live: the master's hostname while registered.
+    pub master_hostname: Mutex<Option<String>>,
+}
+
+/// Resources as the model summary (operator-api.md §0.5).
+pub fn model(resources: &Resources) -> Value {
+    let mut out = Map::new();
+    for name in ["cpus", "gpus", "mem", "disk"] {
+        out.insert(name.to_string(), json!(0));
+    }
+    for (name, value) in resources.summary() {
+        let value = match value {
+            SummaryValue::Scalar(scalar) => {
+                let v = scalar.to_f64();
+                if v.fract() == 0.0 { json!(v as i64) } else { json!(v) }
+            }
+            SummaryValue::Text(text) => json!(text),
+        };
+        out.insert(name, value);
+    }
+    Value::Object(out)
+}
+
+fn attributes(attributes: &Attributes) -> Value {
+    let mut out = Map::new();
+    for attribute in attributes.iter() {
+        let value = match &attribute.value {
+            AttributeValue::Scalar(scalar) => json!(scalar.to_f64()),
+            AttributeValue::Ranges(ranges) => json!(ranges.to_string()),
+            AttributeValue::Text(text) => json!(text),
+        };
+        out.insert(attribute.name.clone(), value);
+    }
+    Value::Object(out)
+}
+
+fn lock<T: Clone>(value: &Mutex<T>) -> T {
+    // A poisoned lock only means a writer panicked mid-update of a plain value.
+    match value.lock() {
+        Ok(guard) => guard.clone(),
+        Err(poisoned) => poisoned.into_inner().clone(),
+    }
+}
+
+fn state(view: &AgentView) -> Value {
+    let flags: Map<String, Value> = view.flags.iter().map(|(k, v)| (k.clone(), json!(v))).collect();
+    let mut value = json!({
+        "version": "1.12.0",
+        "mesos_rs_version": env!("CARGO_PKG_VERSION"),
+        "id": lock(&view.id).unwrap_or_default(),
+        "pid": view.pid,
+        "hostname": view.hostname,
+        "capabilities": crate::CAPABILITIES,
+        "resources": model(&view.resources),
+        "reserved_resources": {},
+        "unreserved_resources": model(&view.resources.unreserved()),
+        "attributes": attributes(&view.attributes),
+        "start_time": view.start_time.as_nanos() as f64 / 1e9,
+        "flags": flags,
+        "frameworks": [],
+        "completed_frameworks": [],
+    });
+    if let Some(master) = lock(&view.master_hostname) {
+        value["master_hostname"] = json!(master);
+    }
+    value
+}
+
+fn metrics(view: &AgentView, now: Time) -> Value {
+    let mut out = Map::new();
+    out.insert("slave/uptime_secs".into(), json!(now.saturating_since(view.start_time).as_secs_f64()));
+    out.insert("slave/registered".into(), json!(if lock(&view.registered) { 1.0 } else { 0.0 }));
+    for name in ["cpus", "mem", "disk", "gpus"] {
+        out.insert(format!("slave/{name}_total"), json!(view.resources.scalar(name).to_f64()));
+        out.insert(format!("slave/{name}_used"), json!(0.0));
+        out.insert(format!("slave/{name}_percent"), json!(0.0));
+    }
+    Value::Object(out)
+}
+
+/// Handles one request.
+pub async fn handle(
+    request: Request<Incoming>,
+    view: Arc<AgentView>,
+) -> Result<Response<Full<Bytes>>, Infallible> {
+    let path = request.uri().path().trim_end_matches('/');
+    let path = path.strip_prefix("/slave(1)").unwrap_or(path);
+    let body = match path {
+        "/state" | "/state.json" => Some(state(&view)),
+        "/flags" => {
+            let flags: Map<String, Value> = view.flags.iter().map(|(k, v)| (k.clone(), json!(v))).collect();
+            Some(json!({ "flags": flags }))
+        }
+        "/version" => Some(json!({"version": "1.12.0", "mesos_rs_version": env!("CARGO_PKG_VERSION")})),
+        "/metrics/snapshot" => Some(metrics(&view, crate::now())),
+        "/health" => {
+            return Ok(Response::new(Full::new(Bytes::new())));
+        }
+        _ => None,
+    };
+    let response = match body {
+        Some(value) => {
+            let mut response = Response::new(Full::new(Bytes::from(value.to_string())));
+            response.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("application/json"));
+            response
+        }
+        None => {
+            let mut response = Response::new(Full::new(Bytes::from(format!("No route for '{path}'"))));
+            *response.status_mut() = StatusCode::NOT_FOUND;
+            response
+        }
+    };
+    Ok(response)
+}
