@@ -10,6 +10,8 @@
 //! [`AgentCore::handle_timeout`], drains [`AgentCore::poll_output`] and sleeps until
 //! [`AgentCore::poll_timeout`].
 
+pub mod status_updates;
+
 use std::collections::VecDeque;
 use std::time::Duration;
 
