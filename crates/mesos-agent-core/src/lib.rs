@@ -10,6 +10,9 @@
 //! [`AgentCore::handle_timeout`], drains [`AgentCore::poll_output`] and sleeps until
 //! [`AgentCore::poll_timeout`].
 
+pub mod environment;
+pub mod executor_api;
+pub mod gc;
 pub mod status_updates;
 
 use std::collections::VecDeque;
