@@ -84,7 +84,7 @@ pub fn stout_duration(duration: Duration) -> String {
     }
     UNITS
         .iter()
-        .find(|(_, per)| nanos % per == 0)
+        .find(|(_, per)| nanos.is_multiple_of(*per))
         .map(|(unit, per)| format!("{}{unit}", nanos / per))
         .unwrap_or_else(|| format!("{nanos}ns"))
 }
