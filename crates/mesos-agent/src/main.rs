@@ -5,28 +5,14 @@ use std::process::ExitCode;
 use mesos_agent::flags::{AgentFlags, SPECS};
 
 fn main() -> ExitCode {
-    let args: Vec<String> = std::env::args().skip(1).collect();
-    let flags = match mesos_flags::Flags::load(SPECS, args, std::env::vars()) {
+    let version = format!("mesos 1.12.0 (mesos-rs {})", env!("CARGO_PKG_VERSION"));
+    let flags = match mesos_flags::from_process("mesos-agent", SPECS, &version) {
         Ok(flags) => flags,
-        Err(error) => {
-            eprintln!("{error}\n\nRun 'mesos-agent --help' for the list of flags.");
-            return ExitCode::from(1);
-        }
+        Err(code) => return code,
     };
-    if flags.help_requested() {
-        print!("{}", mesos_flags::help("mesos-agent", SPECS));
-        return ExitCode::SUCCESS;
-    }
-    if flags.version_requested() {
-        println!("mesos 1.12.0 (mesos-rs {})", env!("CARGO_PKG_VERSION"));
-        return ExitCode::SUCCESS;
-    }
     let flags = match AgentFlags::from_flags(&flags) {
         Ok(flags) => flags,
-        Err(error) => {
-            eprintln!("{error}\n\nRun 'mesos-agent --help' for the list of flags.");
-            return ExitCode::from(1);
-        }
+        Err(error) => return mesos_flags::usage_error("mesos-agent", &error),
     };
     if !flags.quiet {
         let level = match flags.logging_level.as_str() {

@@ -348,6 +348,31 @@ fn normalize(spec: &Spec, value: String) -> Result<String, FlagError> {
     }
 }
 
+/// Loads a binary's flags from its process arguments and `MESOS_*` environment. `--help` and
+/// `--version` are answered here, and a bad flag is reported on stderr; in those cases the
+/// exit code to leave with is returned instead of the flags.
+pub fn from_process(program: &str, specs: &[Spec], version: &str) -> Result<Flags, std::process::ExitCode> {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    match Flags::load(specs, args, std::env::vars()) {
+        Ok(flags) if flags.help_requested() => {
+            print!("{}", help(program, specs));
+            Err(std::process::ExitCode::SUCCESS)
+        }
+        Ok(flags) if flags.version_requested() => {
+            println!("{version}");
+            Err(std::process::ExitCode::SUCCESS)
+        }
+        Ok(flags) => Ok(flags),
+        Err(error) => Err(usage_error(program, &error)),
+    }
+}
+
+/// Prints a flag error with a pointer to `--help`; the exit code to leave with.
+pub fn usage_error(program: &str, error: &dyn std::fmt::Display) -> std::process::ExitCode {
+    eprintln!("{error}\n\nRun '{program} --help' for the list of flags.");
+    std::process::ExitCode::from(1)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

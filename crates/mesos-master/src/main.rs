@@ -5,28 +5,15 @@ use std::process::ExitCode;
 use mesos_master::flags::{MasterFlags, SPECS};
 
 fn main() -> ExitCode {
-    let args: Vec<String> = std::env::args().skip(1).collect();
-    let flags = match mesos_flags::Flags::load(SPECS, args, std::env::vars()) {
+    let version =
+        format!("mesos {} (mesos-rs {})", mesos_master::endpoints::MESOS_VERSION, env!("CARGO_PKG_VERSION"));
+    let flags = match mesos_flags::from_process("mesos-master", SPECS, &version) {
         Ok(flags) => flags,
-        Err(error) => {
-            eprintln!("{error}\n\nRun 'mesos-master --help' for the list of flags.");
-            return ExitCode::from(1);
-        }
+        Err(code) => return code,
     };
-    if flags.help_requested() {
-        print!("{}", mesos_flags::help("mesos-master", SPECS));
-        return ExitCode::SUCCESS;
-    }
-    if flags.version_requested() {
-        println!("mesos {} (mesos-rs {})", mesos_master::endpoints::MESOS_VERSION, env!("CARGO_PKG_VERSION"));
-        return ExitCode::SUCCESS;
-    }
     let flags = match MasterFlags::from_flags(&flags) {
         Ok(flags) => flags,
-        Err(error) => {
-            eprintln!("{error}\n\nRun 'mesos-master --help' for the list of flags.");
-            return ExitCode::from(1);
-        }
+        Err(error) => return mesos_flags::usage_error("mesos-master", &error),
     };
     let level = match flags.logging_level.as_str() {
         "ERROR" => "error",
