@@ -1,0 +1,192 @@
+//! Running executors on the agent's machine (issue 3): the posix launcher of Mesos'
+//! containerizer. Each executor runs in a process group of its own, so killing it (or an
+//! executor killing "its own group", as pymesos does on shutdown) never reaches the agent, and
+//! so it outlives an agent restart. Its stdout and stderr go to files in its sandbox. A kill
+//! sends SIGTERM to the whole group, waits the grace period, then sends SIGKILL.
+//!
+//! Isolation (cgroups), images and the Docker containerizer come in later issues; the
+//! containerizer trait that lets them plug in is introduced with the executor work.
+
+use std::path::{Path, PathBuf};
+use std::process::ExitStatus;
+use std::time::Duration;
+
+use rustix::process::{Pid, Signal};
+use tokio::process::{Child, Command};
+
+/// Why a container could not be started or stopped.
+#[derive(Debug, thiserror::Error)]
+pub enum LaunchError {
+    /// The sandbox or its log files could not be created.
+    #[error("cannot prepare sandbox {path}: {source}")]
+    Sandbox {
+        /// The path.
+        path: PathBuf,
+        /// The error.
+        source: std::io::Error,
+    },
+    /// The command could not be started.
+    #[error("cannot start '{command}': {source}")]
+    Spawn {
+        /// What was run.
+        command: String,
+        /// The error.
+        source: std::io::Error,
+    },
+    /// A command without anything to run.
+    #[error("the command has no value to run")]
+    EmptyCommand,
+}
+
+/// What to run.
+#[derive(Clone, Debug)]
+pub struct LaunchSpec {
+    /// Sandbox directory (created if missing); the working directory and home of the logs.
+    pub sandbox: PathBuf,
+    /// `true`: run `value` with `/bin/sh -c`; `false`: run `value` with `arguments` as argv.
+    pub shell: bool,
+    /// The command line or executable.
+    pub value: String,
+    /// argv (argv[0] included) when not using the shell.
+    pub arguments: Vec<String>,
+    /// The complete environment of the process.
+    pub environment: Vec<(String, String)>,
+}
+
+/// A running container's main process.
+#[derive(Debug)]
+pub struct Container {
+    child: Child,
+    pid: u32,
+}
+
+impl Container {
+    /// Starts `spec` in its own process group, stdout and stderr into the sandbox.
+    pub fn launch(spec: &LaunchSpec) -> Result<Container, LaunchError> {
+        std::fs::create_dir_all(&spec.sandbox)
+            .map_err(|source| LaunchError::Sandbox { path: spec.sandbox.clone(), source })?;
+        let log = |name: &str| {
+            let path = spec.sandbox.join(name);
+            std::fs::OpenOptions::new()
+                .create(true)
+                .append(true)
+                .open(&path)
+                .map_err(|source| LaunchError::Sandbox { path, source })
+        };
+        let (stdout, stderr) = (log("stdout")?, log("stderr")?);
+        let mut command = if spec.shell {
+            if spec.value.is_empty() {
+                return Err(LaunchError::EmptyCommand);
+            }
+            let mut command = Command::new("/bin/sh");
+            command.arg("-c").arg(&spec.value);
+            command
+        } else {
+            if spec.value.is_empty() {
+                return Err(LaunchError::EmptyCommand);
+            }
+            let mut command = Command::new(&spec.value);
+            // argv[0] is given by the user; the rest are the arguments.
+            command.args(spec.arguments.iter().skip(1));
+            command
+        };
+        command
+            .env_clear()
+            .envs(spec.environment.iter().map(|(k, v)| (k.as_str(), v.as_str())))
+            .current_dir(&spec.sandbox)
+            .stdin(std::process::Stdio::null())
+            .stdout(stdout)
+            .stderr(stderr)
+            .process_group(0)
+            .kill_on_drop(false);
+        let child =
+            command.spawn().map_err(|source| LaunchError::Spawn { command: spec.value.clone(), source })?;
+        let pid = child.id().unwrap_or(0);
+        Ok(Container { child, pid })
+    }
+
+    /// The main process' pid (also its process group id).
+    pub fn pid(&self) -> u32 {
+        self.pid
+    }
+
+    /// Waits for the main process to exit.
+    pub async fn wait(&mut self) -> std::io::Result<ExitStatus> {
+        self.child.wait().await
+    }
+
+    /// SIGTERM to the whole process group, SIGKILL after `grace` if the main process is
+    /// still there; returns how it ended.
+    pub async fn kill(&mut self, grace: Duration) -> std::io::Result<ExitStatus> {
+        signal_group(self.pid, Signal::TERM);
+        match tokio::time::timeout(grace, self.child.wait()).await {
+            Ok(status) => {
+                // Stragglers in the group do not outlive the main process.
+                signal_group(self.pid, Signal::KILL);
+                status
+            }
+            Err(_) => {
+                signal_group(self.pid, Signal::KILL);
+                self.child.wait().await
+            }
+        }
+    }
+}
+
+fn signal_group(pgid: u32, signal: Signal) {
+    let Some(pid) = i32::try_from(pgid).ok().and_then(Pid::from_raw) else { return };
+    // The group may already be gone; that is what we wanted.
+    let _ = rustix::process::kill_process_group(pid, signal);
+}
+
+/// CPU time and memory of a process, from `/proc` (for `/monitor/statistics`).
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct Usage {
+    /// User CPU seconds.
+    pub cpus_user_time_secs: f64,
+    /// System CPU seconds.
+    pub cpus_system_time_secs: f64,
+    /// Resident memory in bytes.
+    pub mem_rss_bytes: u64,
+}
+
+/// Reads a process' usage from `/proc/<pid>`; `None` if it is gone.
+pub fn usage(pid: u32) -> Option<Usage> {
+    usage_from(Path::new("/proc"), pid)
+}
+
+fn usage_from(proc_root: &Path, pid: u32) -> Option<Usage> {
+    let stat = std::fs::read_to_string(proc_root.join(pid.to_string()).join("stat")).ok()?;
+    // Fields after the parenthesised command name, which may itself contain spaces.
+    let after = stat.rsplit_once(')')?.1;
+    let fields: Vec<&str> = after.split_whitespace().collect();
+    let ticks = 100.0; // USER_HZ is 100 on every Linux ABI we run on.
+    let utime: f64 = fields.get(11)?.parse().ok()?;
+    let stime: f64 = fields.get(12)?.parse().ok()?;
+    let rss_pages: u64 = fields.get(21)?.parse().ok()?;
+    let page = rustix::param::page_size() as u64;
+    Some(Usage {
+        cpus_user_time_secs: utime / ticks,
+        cpus_system_time_secs: stime / ticks,
+        mem_rss_bytes: rss_pages * page,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn usage_reads_proc_stat_even_with_spaces_in_the_name() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir_all(dir.path().join("42")).unwrap();
+        // pid (comm) state ppid pgrp session tty tpgid flags minflt cminflt majflt cmajflt utime stime ... rss
+        let stat = "42 (my exec) S 1 42 42 0 -1 0 0 0 0 0 250 50 0 0 20 0 1 0 100 1000000 300 0";
+        std::fs::write(dir.path().join("42/stat"), stat).unwrap();
+        let usage = usage_from(dir.path(), 42).unwrap();
+        assert_eq!(usage.cpus_user_time_secs, 2.5);
+        assert_eq!(usage.cpus_system_time_secs, 0.5);
+        assert_eq!(usage.mem_rss_bytes, 300 * rustix::param::page_size() as u64);
+        assert!(usage_from(dir.path(), 7).is_none());
+    }
+}

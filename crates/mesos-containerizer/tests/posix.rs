@@ -1,0 +1,92 @@
+//! The posix launcher with real processes.
+
+use std::time::Duration;
+
+use mesos_containerizer::{Container, LaunchSpec, usage};
+
+fn spec(dir: &std::path::Path, command: &str) -> LaunchSpec {
+    LaunchSpec {
+        sandbox: dir.join("sandbox"),
+        shell: true,
+        value: command.to_string(),
+        arguments: vec![],
+        environment: vec![("GREETING".into(), "hello".into()), ("PATH".into(), "/usr/bin:/bin".into())],
+    }
+}
+
+#[tokio::test]
+async fn output_goes_to_the_sandbox_with_the_given_environment() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut container =
+        Container::launch(&spec(dir.path(), "echo $GREETING; echo oops >&2; pwd; exit 3")).unwrap();
+    let status = container.wait().await.unwrap();
+    assert_eq!(status.code(), Some(3));
+    let stdout = std::fs::read_to_string(dir.path().join("sandbox/stdout")).unwrap();
+    let sandbox = dir.path().join("sandbox").canonicalize().unwrap();
+    assert_eq!(stdout, format!("hello\n{}\n", sandbox.display()));
+    assert_eq!(std::fs::read_to_string(dir.path().join("sandbox/stderr")).unwrap(), "oops\n");
+}
+
+#[tokio::test]
+async fn each_container_has_its_own_process_group() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut container = Container::launch(&spec(dir.path(), "sleep 30")).unwrap();
+    let pid = container.pid();
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap();
+    let pgrp: u32 = stat.rsplit_once(')').unwrap().1.split_whitespace().nth(2).unwrap().parse().unwrap();
+    assert_eq!(pgrp, pid, "the executor leads its own group");
+    assert_ne!(pgrp, std::process::id());
+    assert!(usage(pid).is_some());
+    container.kill(Duration::from_secs(5)).await.unwrap();
+}
+
+#[tokio::test]
+async fn kill_terminates_the_group_then_forces_it() {
+    let dir = tempfile::tempdir().unwrap();
+    // A process that ignores SIGTERM and has a child: both must die.
+    let mut container =
+        Container::launch(&spec(dir.path(), "trap '' TERM; sleep 60 & echo $! > child.pid; wait")).unwrap();
+    let child_file = dir.path().join("sandbox/child.pid");
+    let mut child = None;
+    for _ in 0..100 {
+        if let Ok(text) = std::fs::read_to_string(&child_file)
+            && let Ok(pid) = text.trim().parse::<u32>()
+        {
+            child = Some(pid);
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    let child = child.expect("the child started");
+    let status = container.kill(Duration::from_millis(300)).await.unwrap();
+    assert!(!status.success());
+    // The child was in the same group and got the SIGKILL too.
+    let mut gone = false;
+    for _ in 0..100 {
+        let state = std::fs::read_to_string(format!("/proc/{child}/stat")).ok();
+        if state
+            .as_deref()
+            .is_none_or(|s| s.rsplit_once(')').is_some_and(|(_, rest)| rest.trim_start().starts_with('Z')))
+        {
+            gone = true;
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    assert!(gone, "the group's other processes are killed too");
+}
+
+#[tokio::test]
+async fn argv_commands_run_without_a_shell_and_bad_commands_fail_clearly() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut argv = spec(dir.path(), "/bin/echo");
+    argv.shell = false;
+    argv.arguments = vec!["echo".into(), "$NOT_EXPANDED".into()];
+    let mut container = Container::launch(&argv).unwrap();
+    assert!(container.wait().await.unwrap().success());
+    assert_eq!(std::fs::read_to_string(dir.path().join("sandbox/stdout")).unwrap(), "$NOT_EXPANDED\n");
+    let mut missing = spec(dir.path(), "/no/such/program");
+    missing.shell = false;
+    let err = Container::launch(&missing).unwrap_err().to_string();
+    assert!(err.contains("/no/such/program"), "{err}");
+}
