@@ -7,6 +7,8 @@
 //! Isolation (cgroups), images and the Docker containerizer come in later issues; the
 //! containerizer trait that lets them plug in is introduced with the executor work.
 
+pub mod fetcher;
+
 use std::path::{Path, PathBuf};
 use std::process::ExitStatus;
 use std::time::Duration;
