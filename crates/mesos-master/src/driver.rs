@@ -211,11 +211,27 @@ fn drain(
                 agent_streams.remove(&conn);
             }
             Output::Persist { id, operation } => {
-                tracing::info!(id, ?operation, "registry operation");
+                tracing::info!(id, operation = %summary(&operation), "registry operation");
                 // The registrar lives as long as the actor; if it is gone we are shutting down.
                 let _ = registrar.send((id, operation));
             }
         }
+    }
+}
+
+/// A one-line description of a registry operation for the log.
+fn summary(operation: &Operation) -> String {
+    let agent = |info: &mesos_proto::v1::AgentInfo| {
+        format!("{} ({})", info.id.as_ref().map(|id| id.value.as_str()).unwrap_or("?"), info.hostname)
+    };
+    match operation {
+        Operation::AdmitAgent(info) => format!("admit agent {}", agent(info)),
+        Operation::UpdateAgent(info) => format!("update agent {}", agent(info)),
+        Operation::MarkReachable(info) => format!("mark agent {} reachable", agent(info)),
+        Operation::MarkUnreachable { agent_id, .. } => format!("mark agent {agent_id} unreachable"),
+        Operation::MarkGone { agent_id, .. } => format!("mark agent {agent_id} gone"),
+        Operation::RemoveAgent(agent_id) => format!("remove agent {agent_id}"),
+        Operation::SetWeights(weights) => format!("set weights of {} roles", weights.len()),
     }
 }
 
