@@ -18,8 +18,12 @@ pub mod status_updates;
 use std::collections::VecDeque;
 use std::time::Duration;
 
-use mesos_proto::internal::{AgentCall, AgentEvent, agent_call, agent_event};
-use mesos_proto::v1::{AgentId, AgentInfo, MasterInfo};
+use mesos_proto::internal::{AgentCall, AgentEvent, StatusUpdate, agent_call, agent_event};
+use mesos_proto::v1::{
+    AgentId, AgentInfo, FrameworkId, MasterInfo, TaskInfo, TaskState, TaskStatus, task_status,
+};
+
+use crate::status_updates::{Effect, StatusUpdateManager};
 use mesos_types::{Rng, Time};
 
 /// Longest wait between registration attempts (Mesos: one minute).
@@ -90,6 +94,7 @@ pub struct AgentCore {
     /// When the master counts as gone unless it pings again.
     master_deadline: Option<Time>,
     ping_interval: Duration,
+    updates: StatusUpdateManager,
     outputs: VecDeque<Output>,
 }
 
@@ -107,6 +112,7 @@ impl AgentCore {
             next_attempt: None,
             master_deadline: None,
             ping_interval: Duration::from_secs(15),
+            updates: StatusUpdateManager::new(),
             outputs: VecDeque::new(),
         }
     }
@@ -129,19 +135,32 @@ impl AgentCore {
 
     /// The next effect.
     pub fn poll_output(&mut self) -> Option<Output> {
+        while let Some(effect) = self.updates.poll_effect() {
+            if let Effect::Forward { framework_id, status, latest_state } = effect {
+                let call = AgentCall {
+                    r#type: Some(agent_call::Type::StatusUpdate as i32),
+                    agent_id: self.agent_id.as_ref().map(|id| AgentId { value: id.clone() }),
+                    status_update: Some(StatusUpdate {
+                        framework_id: FrameworkId { value: framework_id },
+                        status: *status,
+                        latest_state: Some(latest_state as i32),
+                    }),
+                    ..Default::default()
+                };
+                self.outputs.push_back(Output::Send(Box::new(call)));
+            }
+        }
         self.outputs.pop_front()
     }
 
     /// When [`AgentCore::handle_timeout`] must be called next.
     pub fn poll_timeout(&self) -> Option<Time> {
-        match (self.next_attempt, self.master_deadline) {
-            (Some(a), Some(b)) => Some(a.min(b)),
-            (a, b) => a.or(b),
-        }
+        [self.next_attempt, self.master_deadline, self.updates.poll_timeout()].into_iter().flatten().min()
     }
 
     /// Fires what is due.
     pub fn handle_timeout(&mut self, now: Time) {
+        self.updates.handle_timeout(now);
         if self.next_attempt.is_some_and(|at| at <= now) {
             self.next_attempt = None;
             self.attempt();
@@ -175,6 +194,8 @@ impl AgentCore {
                 self.registration = Registration::Registered(Box::new(registered.master_info));
                 self.backoff = self.config.registration_backoff_factor;
                 self.arm_master_deadline(now);
+                // Updates not yet acknowledged go out again to the (possibly new) master.
+                self.updates.connected(now);
             }
             Some(agent_event::Type::Ping) => {
                 self.arm_master_deadline(now);
@@ -194,7 +215,28 @@ impl AgentCore {
                 self.master_deadline = None;
                 self.outputs.push_back(Output::Shutdown(message));
             }
-            // Task and executor events are handled by the parts of the agent still to come.
+            Some(agent_event::Type::RunTask) => {
+                if let Some(run) = event.run_task {
+                    let framework_id = run.framework.id.map(|id| id.value).unwrap_or_default();
+                    self.refuse_task(now, &framework_id, &run.task);
+                }
+            }
+            Some(agent_event::Type::RunTaskGroup) => {
+                if let Some(run) = event.run_task_group {
+                    let framework_id = run.framework.id.map(|id| id.value).unwrap_or_default();
+                    for task in &run.task_group.tasks {
+                        self.refuse_task(now, &framework_id, task);
+                    }
+                }
+            }
+            Some(agent_event::Type::Acknowledge) => {
+                if let Some(ack) = event.acknowledge {
+                    // A stale or duplicate acknowledgement changes nothing.
+                    let _ =
+                        self.updates.acknowledge(now, &ack.framework_id.value, &ack.task_id.value, &ack.uuid);
+                }
+            }
+            // Kills, shutdowns and messages concern executors, which this agent does not run yet.
             _ => {}
         }
     }
@@ -207,7 +249,29 @@ impl AgentCore {
         self.disconnected(now);
     }
 
+    /// Until executors exist the agent cannot run a task: it says so with a reliable
+    /// TASK_FAILED, so the framework learns at once instead of seeing TASK_STAGING forever.
+    fn refuse_task(&mut self, now: Time, framework_id: &str, task: &TaskInfo) {
+        let status = TaskStatus {
+            task_id: task.task_id.clone(),
+            state: TaskState::TaskFailed as i32,
+            message: Some(
+                "This mesos-rs agent cannot run tasks yet (executors are not implemented)".to_string(),
+            ),
+            source: Some(task_status::Source::SourceAgent as i32),
+            reason: Some(task_status::Reason::ReasonContainerLaunchFailed as i32),
+            agent_id: self.agent_id.as_ref().map(|id| AgentId { value: id.clone() }),
+            executor_id: task.executor.as_ref().map(|e| e.executor_id.clone()),
+            timestamp: Some(now.as_nanos() as f64 / 1e9),
+            uuid: Some(self.rng.uuid_bytes().to_vec()),
+            ..Default::default()
+        };
+        // The uuid is fresh, so this cannot be refused.
+        let _ = self.updates.update(now, framework_id, status, false);
+    }
+
     fn disconnected(&mut self, now: Time) {
+        self.updates.disconnected();
         self.registration = Registration::Disconnected;
         self.master_deadline = None;
         self.schedule_attempt(now);
@@ -357,6 +421,50 @@ mod tests {
             core.stream_closed(now);
         }
         assert!(core.backoff <= MAX_REGISTRATION_BACKOFF);
+    }
+
+    #[test]
+    fn tasks_are_refused_reliably_until_executors_exist() {
+        use mesos_proto::internal::agent_event::{Acknowledge, RunTask};
+        use mesos_proto::v1::{FrameworkInfo, TaskId};
+        let mut core = AgentCore::new(config(), None);
+        core.start(secs(0));
+        open_stream(&mut core, secs(1));
+        core.stream_event(secs(1), registered("a-S0"));
+        core.poll_output();
+        let framework = FrameworkInfo { id: Some(FrameworkId { value: "f".into() }), ..Default::default() };
+        let task = TaskInfo { task_id: TaskId { value: "t".into() }, ..Default::default() };
+        core.stream_event(
+            secs(2),
+            AgentEvent {
+                r#type: Some(agent_event::Type::RunTask as i32),
+                run_task: Some(RunTask { framework, task }),
+                ..Default::default()
+            },
+        );
+        let Some(Output::Send(call)) = core.poll_output() else { panic!("expected a status update") };
+        let update = call.status_update.expect("status update");
+        assert_eq!(update.status.state, TaskState::TaskFailed as i32);
+        assert_eq!(update.status.source, Some(task_status::Source::SourceAgent as i32));
+        let uuid = update.status.uuid.clone().expect("reliable");
+        // Unacknowledged, it is sent again after 10 s.
+        core.handle_timeout(secs(12));
+        assert!(matches!(core.poll_output(), Some(Output::Send(_))));
+        let ack = AgentEvent {
+            r#type: Some(agent_event::Type::Acknowledge as i32),
+            acknowledge: Some(Acknowledge {
+                framework_id: FrameworkId { value: "f".into() },
+                task_id: TaskId { value: "t".into() },
+                uuid,
+            }),
+            ..Default::default()
+        };
+        core.stream_event(secs(13), ack);
+        core.handle_timeout(secs(100));
+        assert!(
+            !std::iter::from_fn(|| core.poll_output())
+                .any(|o| matches!(&o, Output::Send(c) if c.status_update.is_some()))
+        );
     }
 
     #[test]

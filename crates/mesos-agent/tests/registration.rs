@@ -108,3 +108,111 @@ async fn an_agent_registers_and_comes_back_after_a_master_restart() {
     assert!(err.contains("resources") && err.contains(&id), "{err}");
     m.stop().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_launched_task_is_refused_with_a_reliable_update() {
+    use mesos_proto::recordio::RecordIoDecoder;
+    let master_dir = tempfile::tempdir().unwrap();
+    let agent_dir = tempfile::tempdir().unwrap();
+    let port = free_port();
+    let m = master(master_dir.path(), port).await;
+    let args = vec![
+        format!("--master=127.0.0.1:{port}"),
+        format!("--work_dir={}", agent_dir.path().display()),
+        "--resources=cpus:2;mem:512".to_string(),
+        "--registration_backoff_factor=10ms".to_string(),
+        "--ip=127.0.0.1".to_string(),
+        "--port=0".to_string(),
+    ];
+    let (_, flags) = AgentFlags::load(args, std::iter::empty()).expect("agent flags");
+    let mut agent = mesos_agent::start(flags, 1).await.expect("agent starts");
+    let agent_id = agent.registered(Duration::from_secs(10)).await.expect("registered");
+
+    // A JSON scheduler subscribes and launches a task on the agent's offer.
+    let post = |body: serde_json::Value, stream: Option<String>| async move {
+        let tcp = tokio::net::TcpStream::connect(("127.0.0.1", port)).await.unwrap();
+        let (mut sender, connection) =
+            hyper::client::conn::http1::handshake(TokioIo::new(tcp)).await.unwrap();
+        tokio::spawn(connection);
+        let mut request = hyper::Request::post(format!("http://127.0.0.1:{port}/api/v1/scheduler"))
+            .header("Host", "127.0.0.1")
+            .header("Content-Type", "application/json");
+        if let Some(id) = stream {
+            request = request.header("Mesos-Stream-Id", id);
+        }
+        sender.send_request(request.body(Full::new(Bytes::from(body.to_string()))).unwrap()).await.unwrap()
+    };
+    let subscribe =
+        serde_json::json!({"type": "SUBSCRIBE", "subscribe": {"framework_info": {"user": "u", "name": "t"}}});
+    let response = post(subscribe, None).await;
+    let stream_id = response.headers()["mesos-stream-id"].to_str().unwrap().to_string();
+    let mut body = response.into_body();
+    let mut decoder = RecordIoDecoder::new();
+    let mut events = std::collections::VecDeque::new();
+    let mut next = async || -> serde_json::Value {
+        loop {
+            if let Some(event) = events.pop_front() {
+                return event;
+            }
+            let frame =
+                tokio::time::timeout(Duration::from_secs(10), body.frame()).await.unwrap().unwrap().unwrap();
+            if let Ok(data) = frame.into_data() {
+                for record in decoder.decode(&data).unwrap() {
+                    events.push_back(serde_json::from_slice::<serde_json::Value>(&record).unwrap());
+                }
+            }
+        }
+    };
+    let (framework_id, offer) = {
+        let mut framework_id = String::new();
+        loop {
+            let event = next().await;
+            match event["type"].as_str() {
+                Some("SUBSCRIBED") => {
+                    framework_id = event["subscribed"]["framework_id"]["value"].as_str().unwrap().to_string()
+                }
+                Some("OFFERS") => break (framework_id, event["offers"]["offers"][0].clone()),
+                _ => {}
+            }
+        }
+    };
+    let accept = serde_json::json!({
+        "type": "ACCEPT",
+        "framework_id": {"value": framework_id},
+        "accept": {"offer_ids": [offer["id"]], "operations": [{"type": "LAUNCH", "launch": {"task_infos": [{
+            "name": "t", "task_id": {"value": "t1"}, "agent_id": offer["agent_id"],
+            "resources": [{"name": "cpus", "type": "SCALAR", "scalar": {"value": 1}}],
+            "command": {"value": "true"}
+        }]}}]}
+    });
+    assert_eq!(post(accept, Some(stream_id.clone())).await.status(), 202);
+    let update = loop {
+        let event = next().await;
+        if event["type"] == "UPDATE" {
+            break event["update"]["status"].clone();
+        }
+    };
+    assert_eq!(update["state"], "TASK_FAILED");
+    assert_eq!(update["source"], "SOURCE_AGENT");
+    assert_eq!(update["agent_id"]["value"], agent_id);
+    assert!(update["message"].as_str().unwrap().contains("cannot run tasks yet"));
+    let ack = serde_json::json!({
+        "type": "ACKNOWLEDGE",
+        "framework_id": {"value": framework_id},
+        "acknowledge": {"agent_id": {"value": agent_id}, "task_id": {"value": "t1"}, "uuid": update["uuid"]}
+    });
+    assert_eq!(post(ack, Some(stream_id)).await.status(), 202);
+    // The acknowledged terminal update retires the task on the master.
+    let mut retired = false;
+    for _ in 0..100 {
+        let state = get_json(m.addr, "/master/state").await;
+        if state["frameworks"][0]["completed_tasks"][0]["id"] == "t1" {
+            retired = true;
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    assert!(retired);
+    agent.stop().await;
+    m.stop().await;
+}
