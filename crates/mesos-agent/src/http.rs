@@ -35,6 +35,8 @@ pub struct AgentView {
     pub registered: Mutex<bool>,
     /// Live: the master's hostname while registered.
     pub master_hostname: Mutex<Option<String>>,
+    /// Virtual paths served by `/files`.
+    pub files: crate::files::Files,
 }
 
 /// Resources as the model summary (operator-api.md §0.5).
@@ -120,6 +122,9 @@ pub async fn handle(
 ) -> Result<Response<Full<Bytes>>, Infallible> {
     let path = request.uri().path().trim_end_matches('/');
     let path = path.strip_prefix("/slave(1)").unwrap_or(path);
+    if let Some(endpoint) = path.strip_prefix("/files/") {
+        return Ok(files_endpoint(endpoint, request.uri().query().unwrap_or(""), &view));
+    }
     let body = match path {
         "/state" | "/state.json" => Some(state(&view)),
         "/flags" => {
@@ -146,4 +151,80 @@ pub async fn handle(
         }
     };
     Ok(response)
+}
+
+fn query_param(query: &str, name: &str) -> Option<String> {
+    query.split('&').find_map(|pair| {
+        let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
+        (key == name).then(|| percent_decode(value))
+    })
+}
+
+fn percent_decode(text: &str) -> String {
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'+' => out.push(b' '),
+            b'%' => match bytes
+                .get(i + 1..i + 3)
+                .and_then(|h| std::str::from_utf8(h).ok())
+                .and_then(|h| u8::from_str_radix(h, 16).ok())
+            {
+                Some(byte) => {
+                    out.push(byte);
+                    i += 2;
+                }
+                None => out.push(b'%'),
+            },
+            byte => out.push(byte),
+        }
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+fn files_endpoint(endpoint: &str, query: &str, view: &AgentView) -> Response<Full<Bytes>> {
+    let error = |status: u16, message: String| {
+        let mut response = Response::new(Full::new(Bytes::from(message)));
+        *response.status_mut() = StatusCode::from_u16(status).unwrap_or(StatusCode::BAD_REQUEST);
+        response
+    };
+    let json_response = |value: Value| {
+        let mut response = Response::new(Full::new(Bytes::from(value.to_string())));
+        response.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("application/json"));
+        response
+    };
+    if endpoint == "debug" {
+        return json_response(view.files.debug());
+    }
+    let Some(path) = query_param(query, "path") else {
+        return error(400, "Expecting 'path' query parameter".to_string());
+    };
+    let number = |name: &str| -> Result<i64, String> {
+        match query_param(query, name) {
+            None => Ok(-1),
+            Some(text) => {
+                text.parse().map_err(|_| format!("Failed to parse '{name}': '{text}' is not a number"))
+            }
+        }
+    };
+    let result = match endpoint {
+        "browse" => view.files.browse(&path).map(json_response),
+        "read" => match (number("offset"), number("length")) {
+            (Ok(offset), Ok(length)) => view.files.read(&path, offset, length).map(json_response),
+            (Err(message), _) | (_, Err(message)) => return error(400, message),
+        },
+        "download" => view.files.download(&path).map(|(bytes, content_type, name)| {
+            let mut response = Response::new(Full::new(Bytes::from(bytes)));
+            response.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
+            if let Ok(value) = HeaderValue::from_str(&format!("attachment; filename={name}")) {
+                response.headers_mut().insert(header::CONTENT_DISPOSITION, value);
+            }
+            response
+        }),
+        other => return error(404, format!("No route for '/files/{other}'")),
+    };
+    result.unwrap_or_else(|e| error(e.status(), e.to_string()))
 }

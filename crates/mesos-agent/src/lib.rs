@@ -4,6 +4,7 @@
 //! endpoints are the rest of issue 3.
 
 pub mod checkpoint;
+pub mod files;
 pub mod flags;
 pub mod http;
 
@@ -130,7 +131,11 @@ pub async fn start(flags: AgentFlags, seed: u64) -> Result<AgentHandle, StartErr
         id: std::sync::Mutex::new(recovered.clone()),
         registered: std::sync::Mutex::new(false),
         master_hostname: std::sync::Mutex::new(None),
+        files: files::Files::new(),
     });
+    if let Some(dir) = &flags.log_dir {
+        view.files.attach("/slave/log", dir);
+    }
     let server = tokio::spawn(serve(listener, view.clone()));
     let core = AgentCore::new(config, recovered);
     let (inputs_tx, inputs_rx) = mpsc::unbounded_channel();

@@ -56,7 +56,10 @@ async fn an_agent_registers_and_comes_back_after_a_master_restart() {
         "--hostname=agent-1".to_string(),
         "--ip=127.0.0.1".to_string(),
         "--port=0".to_string(),
+        format!("--log_dir={}", agent_dir.path().join("logs").display()),
     ];
+    std::fs::create_dir_all(agent_dir.path().join("logs")).unwrap();
+    std::fs::write(agent_dir.path().join("logs/agent.log"), "line one\nline two\n").unwrap();
     let (_, flags) = AgentFlags::load(args, std::iter::empty()).expect("agent flags");
     let mut agent = mesos_agent::start(flags.clone(), 1).await.expect("agent starts");
     let id = agent.registered(Duration::from_secs(10)).await.expect("the agent registers");
@@ -77,6 +80,11 @@ async fn an_agent_registers_and_comes_back_after_a_master_restart() {
     assert_eq!(own["attributes"]["rack"], "r1");
     assert_eq!(get_json(agent.addr, "/state").await["id"], id);
     assert_eq!(get_json(agent.addr, "/metrics/snapshot").await["slave/registered"], 1.0);
+    // The agent's log directory is browsable and readable through /files, nothing else is.
+    let read = get_json(agent.addr, "/files/read?path=/slave/log/agent.log&offset=5&length=3").await;
+    assert_eq!(read, serde_json::json!({"offset": 5, "data": "one"}));
+    assert!(get_json(agent.addr, "/files/browse?path=/slave/log").await[0]["path"] == "/slave/log/agent.log");
+    assert!(get_json(agent.addr, "/files/debug").await["/slave/log"].is_string());
     assert_eq!(slave["pid"], format!("slave(1)@127.0.0.1:{}", agent.addr.port()));
 
     // The master restarts on the same work dir and port: the agent re-registers under its id.
