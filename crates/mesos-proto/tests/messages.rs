@@ -1164,3 +1164,25 @@ fn proto_required_fields_are_enforced() {
         .concat();
     assert_eq!(decode_proto::<Offer>(&ok).unwrap().resources[0].name, "cpus");
 }
+
+#[test]
+fn client_quirks_the_contract_asks_us_to_accept() {
+    use mesos_proto::json::from_json_str;
+    use mesos_proto::v1::scheduler::Call;
+    // pymesos sends the whole OperationStatus uuid object for ACKNOWLEDGE_OPERATION_STATUS.
+    let ack: Call = from_json_str(
+        r#"{"type":"ACKNOWLEDGE_OPERATION_STATUS","framework_id":{"value":"f"},
+            "acknowledge_operation_status":{"agent_id":{"value":"a"},"operation_id":{"value":"o"},
+            "uuid":{"value":"jhMcpj0BT+aVAtRpcT5lVg=="}}}"#,
+    )
+    .expect("object form of the uuid");
+    assert_eq!(ack.acknowledge_operation_status.unwrap().uuid.len(), 16);
+    // The docs' TaskInfo.limits form with bare numbers and "Infinity".
+    let task: mesos_proto::v1::TaskInfo = from_json_str(
+        r#"{"name":"t","task_id":{"value":"t"},"agent_id":{"value":"a"},
+            "limits":{"cpus":"Infinity","mem":512.0}}"#,
+    )
+    .expect("bare limits");
+    assert!(task.limits["cpus"].value.is_infinite());
+    assert_eq!(task.limits["mem"].value, 512.0);
+}

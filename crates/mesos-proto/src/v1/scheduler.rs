@@ -237,6 +237,7 @@ pub mod call {
         pub resource_provider_id: Option<ResourceProviderId>,
         /// The 16 bytes of `status.uuid.value`.
         #[prost(bytes = "vec", required, tag = "3")]
+        #[json(accept_value_object)]
         pub uuid: Vec<u8>,
         /// The operation.
         #[prost(message, required, tag = "4")]

@@ -49,6 +49,7 @@ pub struct TaskInfo {
     pub max_completion_time: Option<DurationInfo>,
     /// Resource limits above the requested amounts (`cpus`, `mem`; may be infinite).
     #[prost(btree_map = "string, message", tag = "15")]
+    #[json(accept_bare_value)]
     pub limits: ::std::collections::BTreeMap<String, value::Scalar>,
 }
 
