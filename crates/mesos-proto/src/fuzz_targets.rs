@@ -30,13 +30,15 @@ fn json_round_trip<M: JsonMessage>(data: &[u8]) {
     }
 }
 
-fn proto_round_trip<M: Message + Default + RequiredFields + PartialEq + std::fmt::Debug>(data: &[u8]) {
+fn proto_round_trip<M: Message + Default + RequiredFields>(data: &[u8]) {
     if let Ok(message) = decode_proto::<M>(data) {
-        let again: M = match decode_proto(&message.encode_to_vec()) {
+        let first = message.encode_to_vec();
+        let again: M = match decode_proto(&first) {
             Ok(again) => again,
             Err(e) => panic!("re-encoded protobuf does not decode: {e}"),
         };
-        assert_eq!(message, again, "protobuf round trip changed the message");
+        // Bytes, not messages: a NaN double is unequal to itself but encodes identically.
+        assert_eq!(first, again.encode_to_vec(), "protobuf round trip is not stable");
     }
 }
 
