@@ -25,6 +25,7 @@ pids+=($!)
 cat <<MSG
 
 mesos-rs is running (work dir: $work)
+  web UI:         http://127.0.0.1:5050/
   master state:   curl http://127.0.0.1:5050/master/state
   agent state:    curl http://127.0.0.1:5051/state
   scheduler API:  http://127.0.0.1:5050/api/v1/scheduler

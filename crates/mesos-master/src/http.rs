@@ -21,6 +21,9 @@ use tokio::sync::{mpsc, oneshot};
 use crate::driver::{ChannelBody, Command, STREAM_BUFFER, Sink, StreamKind};
 use crate::endpoints;
 
+/// The web UI: one static page that renders `/master/state` (no logic in Rust).
+const WEB_UI: &str = include_str!("../../../webui/index.html");
+
 /// Largest request body accepted; larger ones get 413.
 pub const MAX_BODY_BYTES: usize = 32 << 20;
 
@@ -69,6 +72,13 @@ pub async fn handle(request: Request<Incoming>, shared: Arc<Shared>) -> Result<R
     let response = match path.as_str() {
         "/master/api/v1/scheduler" => scheduler_api(request, &shared).await,
         "/master/api/v1/agent" => agent_api(request, &shared).await,
+        "/master" | "/master/index.html" => {
+            let mut response = Response::new(full(WEB_UI));
+            response
+                .headers_mut()
+                .insert(header::CONTENT_TYPE, HeaderValue::from_static("text/html; charset=utf-8"));
+            response
+        }
         "/master/health" => text(StatusCode::OK, ""),
         "/master/redirect" => {
             let location = format!("//{}:{}", shared.info.hostname, shared.info.port);

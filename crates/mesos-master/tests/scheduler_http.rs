@@ -320,6 +320,10 @@ async fn endpoints_answer_with_mesos_shapes() {
     assert_eq!(redirect.status(), 307);
     assert!(redirect.headers()["location"].to_str().unwrap().starts_with("//"));
     assert_eq!(common::get(m.addr, "/nonexistent/path").await.status(), 404);
+    let ui = common::get(m.addr, "/").await;
+    assert_eq!(ui.status(), 200);
+    assert!(ui.headers()["content-type"].to_str().unwrap().starts_with("text/html"));
+    assert!(body_text(ui).await.contains("/master/state"), "the page renders the state endpoint");
     m.stop().await;
 }
 
