@@ -47,6 +47,8 @@ pub struct AgentConfig {
     pub registration_backoff_factor: Duration,
     /// Seed of the backoff jitter.
     pub seed: u64,
+    /// Dynamic reservations and persistent volumes recovered from the agent's checkpoint.
+    pub checkpointed_resources: Vec<mesos_proto::v1::Resource>,
 }
 
 /// Where the agent stands with the master.
@@ -81,6 +83,9 @@ pub enum Output {
         /// The AgentInfo it was admitted with (id set).
         info: Box<AgentInfo>,
     },
+    /// Durably record the agent's dynamic reservations and persistent volumes (the master
+    /// sent new ones); they are reported again at every (re-)registration.
+    CheckpointResources(Vec<mesos_proto::v1::Resource>),
 }
 
 /// The agent state machine (registration part).
@@ -229,6 +234,12 @@ impl AgentCore {
                     }
                 }
             }
+            Some(agent_event::Type::CheckpointResources) => {
+                if let Some(checkpoint) = event.checkpoint_resources {
+                    self.config.checkpointed_resources = checkpoint.resources.clone();
+                    self.outputs.push_back(Output::CheckpointResources(checkpoint.resources));
+                }
+            }
             Some(agent_event::Type::Acknowledge) => {
                 if let Some(ack) = event.acknowledge {
                     // A stale or duplicate acknowledgement changes nothing.
@@ -297,7 +308,7 @@ impl AgentCore {
                     version: Some(self.config.version.clone()),
                     capabilities: self.config.capabilities.clone(),
                     pid: Some(self.config.pid.clone()),
-                    ..Default::default()
+                    checkpointed_resources: self.config.checkpointed_resources.clone(),
                 }),
                 ..Default::default()
             },
@@ -312,6 +323,7 @@ impl AgentCore {
                         version: Some(self.config.version.clone()),
                         capabilities: self.config.capabilities.clone(),
                         pid: Some(self.config.pid.clone()),
+                        checkpointed_resources: self.config.checkpointed_resources.clone(),
                         ..Default::default()
                     }),
                     ..Default::default()
@@ -335,6 +347,7 @@ mod tests {
             capabilities: vec!["MULTI_ROLE".into()],
             registration_backoff_factor: Duration::from_secs(1),
             seed: 3,
+            checkpointed_resources: Vec::new(),
         }
     }
 
@@ -465,6 +478,32 @@ mod tests {
             !std::iter::from_fn(|| core.poll_output())
                 .any(|o| matches!(&o, Output::Send(c) if c.status_update.is_some()))
         );
+    }
+
+    #[test]
+    fn checkpointed_resources_are_kept_and_reported_at_reregistration() {
+        use mesos_proto::internal::agent_event::CheckpointResources;
+        let mut core = AgentCore::new(config(), None);
+        core.start(secs(0));
+        open_stream(&mut core, secs(1));
+        core.stream_event(secs(1), registered("a-S0"));
+        core.poll_output();
+        let reserved = mesos_proto::v1::Resource { name: "cpus".into(), ..Default::default() };
+        core.stream_event(
+            secs(2),
+            AgentEvent {
+                r#type: Some(agent_event::Type::CheckpointResources as i32),
+                checkpoint_resources: Some(CheckpointResources {
+                    resources: vec![reserved.clone()],
+                    operation: None,
+                }),
+                ..Default::default()
+            },
+        );
+        assert_eq!(core.poll_output(), Some(Output::CheckpointResources(vec![reserved.clone()])));
+        core.stream_closed(secs(3));
+        let call = open_stream(&mut core, secs(10));
+        assert_eq!(call.reregister.unwrap().checkpointed_resources, vec![reserved]);
     }
 
     #[test]

@@ -49,12 +49,47 @@ pub enum CheckpointError {
 #[derive(Clone, Debug)]
 pub struct Meta {
     slaves: PathBuf,
+    resources: PathBuf,
 }
 
 impl Meta {
     /// The meta directory of `work_dir`.
     pub fn new(work_dir: &Path) -> Meta {
-        Meta { slaves: work_dir.join("meta").join("slaves") }
+        let meta = work_dir.join("meta");
+        Meta {
+            slaves: meta.join("slaves"),
+            resources: meta.join("resources").join("resources_and_operations.state"),
+        }
+    }
+
+    /// The dynamic reservations and persistent volumes last checkpointed (empty if none).
+    pub fn checkpointed_resources(&self) -> Result<Vec<mesos_proto::v1::Resource>, CheckpointError> {
+        use mesos_proto::internal::agent_event::CheckpointResources;
+        match fs::read(&self.resources) {
+            Ok(bytes) => CheckpointResources::decode(bytes.as_slice()).map(|c| c.resources).map_err(|e| {
+                CheckpointError::Corrupt {
+                    path: self.resources.clone(),
+                    reason: e.to_string(),
+                    latest: self.latest(),
+                }
+            }),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Vec::new()),
+            Err(source) => Err(CheckpointError::Io { path: self.resources.clone(), source }),
+        }
+    }
+
+    /// Replaces the checkpointed reservations and volumes.
+    pub fn checkpoint_resources(
+        &self,
+        resources: &[mesos_proto::v1::Resource],
+    ) -> Result<(), CheckpointError> {
+        use mesos_proto::internal::agent_event::CheckpointResources;
+        if let Some(dir) = self.resources.parent() {
+            fs::create_dir_all(dir)
+                .map_err(|source| CheckpointError::Io { path: dir.to_path_buf(), source })?;
+        }
+        let record = CheckpointResources { resources: resources.to_vec(), operation: None };
+        write_atomically(&self.resources, &record.encode_to_vec())
     }
 
     fn latest(&self) -> PathBuf {
@@ -159,6 +194,18 @@ mod tests {
         admitted.id = Some(AgentId { value: "m-S4".into() });
         meta.checkpoint_agent("m-S4", &admitted).unwrap();
         assert_eq!(meta.recover(&info(2.0)).unwrap().as_deref(), Some("m-S4"));
+    }
+
+    #[test]
+    fn checkpointed_resources_round_trip() {
+        let dir = tempfile::tempdir().unwrap();
+        let meta = Meta::new(dir.path());
+        assert!(meta.checkpointed_resources().unwrap().is_empty());
+        let resources = info(1.0).resources;
+        meta.checkpoint_resources(&resources).unwrap();
+        assert_eq!(meta.checkpointed_resources().unwrap(), resources);
+        fs::write(dir.path().join("meta/resources/resources_and_operations.state"), b"\xff\xff").unwrap();
+        assert!(meta.checkpointed_resources().is_err());
     }
 
     #[test]

@@ -118,9 +118,12 @@ pub async fn start(flags: AgentFlags, seed: u64) -> Result<AgentHandle, StartErr
         capabilities: CAPABILITIES.iter().map(|c| c.to_string()).collect(),
         registration_backoff_factor: flags.registration_backoff_factor,
         seed,
+        checkpointed_resources: Vec::new(),
     };
     let meta = checkpoint::Meta::new(&flags.work_dir);
     let recovered = meta.recover(&config.info)?;
+    let mut config = config;
+    config.checkpointed_resources = meta.checkpointed_resources()?;
     let view = std::sync::Arc::new(http::AgentView {
         pid: config.pid.clone(),
         hostname: config.info.hostname.clone(),
@@ -212,6 +215,11 @@ async fn drive(
                     if let Err(error) = meta.checkpoint_agent(&agent_id, &info) {
                         // Without the checkpoint a restart registers a new agent; say so loudly.
                         tracing::error!("cannot checkpoint the agent id: {error}");
+                    }
+                }
+                Output::CheckpointResources(resources) => {
+                    if let Err(error) = meta.checkpoint_resources(&resources) {
+                        tracing::error!("cannot checkpoint reservations and volumes: {error}");
                     }
                 }
                 Output::Shutdown(message) => {
