@@ -34,6 +34,19 @@ async fn master(work_dir: &std::path::Path, port: u16) -> mesos_master::MasterHa
     mesos_master::start(flags).await.expect("master starts")
 }
 
+/// Agent flags for a master on `port` with a work dir and `extra` flags.
+fn agent_flags(port: u16, work_dir: &std::path::Path, extra: &[&str]) -> AgentFlags {
+    let mut args = vec![
+        format!("--master=127.0.0.1:{port}"),
+        format!("--work_dir={}", work_dir.display()),
+        "--registration_backoff_factor=10ms".to_string(),
+        "--ip=127.0.0.1".to_string(),
+        "--port=0".to_string(),
+    ];
+    args.extend(extra.iter().map(|s| s.to_string()));
+    AgentFlags::load(args, std::iter::empty()).expect("agent flags").1
+}
+
 fn free_port() -> u16 {
     std::net::TcpListener::bind("127.0.0.1:0")
         .and_then(|l| l.local_addr())
@@ -47,20 +60,19 @@ async fn an_agent_registers_and_comes_back_after_a_master_restart() {
     let agent_dir = tempfile::tempdir().unwrap();
     let port = free_port();
     let m = master(master_dir.path(), port).await;
-    let args = vec![
-        format!("--master=127.0.0.1:{port}"),
-        format!("--work_dir={}", agent_dir.path().display()),
-        "--resources=cpus:3;mem:1536;disk:2048;ports:[31000-31009]".to_string(),
-        "--attributes=rack:r1;level:3".to_string(),
-        "--registration_backoff_factor=10ms".to_string(),
-        "--hostname=agent-1".to_string(),
-        "--ip=127.0.0.1".to_string(),
-        "--port=0".to_string(),
-        format!("--log_dir={}", agent_dir.path().join("logs").display()),
-    ];
     std::fs::create_dir_all(agent_dir.path().join("logs")).unwrap();
     std::fs::write(agent_dir.path().join("logs/agent.log"), "line one\nline two\n").unwrap();
-    let (_, flags) = AgentFlags::load(args, std::iter::empty()).expect("agent flags");
+    let log_dir = format!("--log_dir={}", agent_dir.path().join("logs").display());
+    let flags = agent_flags(
+        port,
+        agent_dir.path(),
+        &[
+            "--resources=cpus:3;mem:1536;disk:2048;ports:[31000-31009]",
+            "--attributes=rack:r1;level:3",
+            "--hostname=agent-1",
+            &log_dir,
+        ],
+    );
     let mut agent = mesos_agent::start(flags.clone(), 1).await.expect("agent starts");
     let id = agent.registered(Duration::from_secs(10)).await.expect("the agent registers");
 
@@ -124,15 +136,7 @@ async fn a_launched_task_is_refused_with_a_reliable_update() {
     let agent_dir = tempfile::tempdir().unwrap();
     let port = free_port();
     let m = master(master_dir.path(), port).await;
-    let args = vec![
-        format!("--master=127.0.0.1:{port}"),
-        format!("--work_dir={}", agent_dir.path().display()),
-        "--resources=cpus:2;mem:512".to_string(),
-        "--registration_backoff_factor=10ms".to_string(),
-        "--ip=127.0.0.1".to_string(),
-        "--port=0".to_string(),
-    ];
-    let (_, flags) = AgentFlags::load(args, std::iter::empty()).expect("agent flags");
+    let flags = agent_flags(port, agent_dir.path(), &["--resources=cpus:2;mem:512"]);
     let mut agent = mesos_agent::start(flags, 1).await.expect("agent starts");
     let agent_id = agent.registered(Duration::from_secs(10)).await.expect("registered");
 

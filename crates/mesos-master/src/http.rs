@@ -20,6 +20,7 @@ use tokio::sync::{mpsc, oneshot};
 
 use crate::driver::{ChannelBody, Command, STREAM_BUFFER, Sink, StreamKind};
 use crate::endpoints;
+pub use mesos_proto::media::query_param;
 
 /// The web UI: one static page that renders `/master/state` (no logic in Rust).
 const WEB_UI: &str = include_str!("../../../webui/index.html");
@@ -416,41 +417,6 @@ fn stream_response(body: ChannelBody, format: ContentType, stream_id: &str) -> R
 
 fn header_str(headers: &hyper::HeaderMap, name: impl header::AsHeaderName) -> Option<String> {
     headers.get(name).and_then(|v| v.to_str().ok()).map(String::from)
-}
-
-/// Value of `name` in an `a=b&c=d` string, percent-decoded.
-pub fn query_param(query: &str, name: &str) -> Option<String> {
-    query.split('&').find_map(|pair| {
-        let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
-        (percent_decode(key) == name).then(|| percent_decode(value))
-    })
-}
-
-fn percent_decode(text: &str) -> String {
-    let bytes = text.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        match bytes[i] {
-            b'+' => out.push(b' '),
-            b'%' => {
-                let hex = bytes
-                    .get(i + 1..i + 3)
-                    .and_then(|h| std::str::from_utf8(h).ok())
-                    .and_then(|h| u8::from_str_radix(h, 16).ok());
-                match hex {
-                    Some(byte) => {
-                        out.push(byte);
-                        i += 2;
-                    }
-                    None => out.push(b'%'),
-                }
-            }
-            byte => out.push(byte),
-        }
-        i += 1;
-    }
-    String::from_utf8_lossy(&out).into_owned()
 }
 
 fn full(bytes: impl Into<Bytes>) -> Body {
