@@ -1,9 +1,9 @@
 //! The sans-IO agent of mesos-rs.
 //!
-//! This first part owns the agent's relationship with the master (docs/protocol.md):
-//! registering with randomized exponential backoff, re-registering with its id after a broken
-//! stream or a master restart, answering pings, and noticing a master that went silent.
-//! Executors, tasks, the status-update manager and recovery come next (issue 3).
+//! It owns the agent's relationship with the master (docs/protocol.md): registering with
+//! randomized exponential backoff, re-registering with its id (and everything it runs) after
+//! a broken stream or a master restart, answering pings, and noticing a master that went
+//! silent. [`executors`] owns executors and tasks, [`status_updates`] their reliable updates.
 //!
 //! Like the master core it does no I/O: the shell calls [`AgentCore::start`],
 //! [`AgentCore::stream_event`], [`AgentCore::stream_closed`] and
@@ -12,18 +12,18 @@
 
 pub mod environment;
 pub mod executor_api;
+pub mod executors;
 pub mod gc;
 pub mod status_updates;
 
-use std::collections::VecDeque;
+use std::collections::{BTreeMap, VecDeque};
 use std::time::Duration;
 
 use mesos_proto::internal::{AgentCall, AgentEvent, StatusUpdate, agent_call, agent_event};
-use mesos_proto::v1::{
-    AgentId, AgentInfo, FrameworkId, MasterInfo, TaskInfo, TaskState, TaskStatus, task_status,
-};
+use mesos_proto::v1::{AgentId, AgentInfo, FrameworkId, MasterInfo};
 
-use crate::status_updates::{Effect, StatusUpdateManager};
+use crate::executors::{ContainerLaunch, Framework};
+use crate::status_updates::{Effect, Record, StatusUpdateManager, StreamKey};
 use mesos_types::{Rng, Time};
 
 /// Longest wait between registration attempts (Mesos: one minute).
@@ -31,6 +31,9 @@ pub const MAX_REGISTRATION_BACKOFF: Duration = Duration::from_secs(60);
 
 /// Pings the master may miss before the agent treats it as gone and re-registers.
 pub const MISSED_PINGS_BEFORE_REREGISTERING: u32 = 5;
+
+/// Completed frameworks remembered for `/state`.
+pub const MAX_COMPLETED_FRAMEWORKS: usize = 50;
 
 /// What the agent is configured with.
 #[derive(Clone, Debug)]
@@ -49,6 +52,45 @@ pub struct AgentConfig {
     pub seed: u64,
     /// Dynamic reservations and persistent volumes recovered from the agent's checkpoint.
     pub checkpointed_resources: Vec<mesos_proto::v1::Resource>,
+    /// `--work_dir`, under which sandboxes live.
+    pub work_dir: String,
+    /// `--launcher_dir`: where `mesos-executor` and `mesos-default-executor` are.
+    pub launcher_dir: String,
+    /// `ip:port` of the agent's HTTP server, for executors.
+    pub endpoint: String,
+    /// `--executor_registration_timeout`.
+    pub executor_registration_timeout: Duration,
+    /// `--executor_shutdown_grace_period` (an ExecutorInfo's own period wins).
+    pub executor_shutdown_grace_period: Duration,
+    /// `--recovery_timeout`.
+    pub recovery_timeout: Duration,
+    /// `--executor_reregistration_timeout`.
+    pub executor_reregistration_timeout: Duration,
+    /// `--switch_user`: run executors as the command's (or framework's) user.
+    pub switch_user: bool,
+}
+
+impl AgentConfig {
+    /// A configuration with Mesos' defaults around `info`, for tests and embedders.
+    pub fn with_defaults(info: AgentInfo, work_dir: &str, endpoint: &str) -> AgentConfig {
+        AgentConfig {
+            info,
+            pid: format!("slave(1)@{endpoint}"),
+            version: env!("CARGO_PKG_VERSION").to_string(),
+            capabilities: Vec::new(),
+            registration_backoff_factor: Duration::from_secs(1),
+            seed: 0,
+            checkpointed_resources: Vec::new(),
+            work_dir: work_dir.to_string(),
+            launcher_dir: "/usr/libexec/mesos".to_string(),
+            endpoint: endpoint.to_string(),
+            executor_registration_timeout: Duration::from_secs(60),
+            executor_shutdown_grace_period: Duration::from_secs(5),
+            recovery_timeout: Duration::from_secs(15 * 60),
+            executor_reregistration_timeout: Duration::from_secs(2),
+            switch_user: true,
+        }
+    }
 }
 
 /// Where the agent stands with the master.
@@ -86,6 +128,44 @@ pub enum Output {
     /// Durably record the agent's dynamic reservations and persistent volumes (the master
     /// sent new ones); they are reported again at every (re-)registration.
     CheckpointResources(Vec<mesos_proto::v1::Resource>),
+    /// Fetch the URIs into a new sandbox and start the executor; report the outcome with
+    /// [`AgentCore::container_launch_failed`] or, when it ends,
+    /// [`AgentCore::container_exited`].
+    LaunchContainer(Box<ContainerLaunch>),
+    /// Kill the container's whole process group (its end comes back as
+    /// [`AgentCore::container_exited`]).
+    DestroyContainer {
+        /// Which container.
+        container_id: String,
+    },
+    /// Send this event on an executor's subscription stream.
+    ToExecutor {
+        /// The stream given to [`AgentCore::executor_subscribe`].
+        connection: u64,
+        /// The event.
+        event: Box<mesos_proto::v1::executor::Event>,
+    },
+    /// End an executor's subscription stream.
+    CloseExecutorStream {
+        /// Which stream.
+        connection: u64,
+    },
+    /// Append a status-update record of a checkpointing framework's task.
+    CheckpointUpdate {
+        /// (framework id, task id).
+        key: StreamKey,
+        /// The record.
+        record: Record,
+    },
+    /// An executor ended: its sandbox may be garbage collected later.
+    ExecutorTerminated {
+        /// Framework id.
+        framework_id: String,
+        /// Executor id.
+        executor_id: String,
+        /// Its container.
+        container_id: String,
+    },
 }
 
 /// The agent state machine (registration part).
@@ -101,6 +181,10 @@ pub struct AgentCore {
     ping_interval: Duration,
     updates: StatusUpdateManager,
     outputs: VecDeque<Output>,
+    frameworks: BTreeMap<String, Framework>,
+    completed_frameworks: Vec<Framework>,
+    /// Container id → (framework id, executor id).
+    containers: BTreeMap<String, (String, String)>,
 }
 
 impl AgentCore {
@@ -119,6 +203,9 @@ impl AgentCore {
             ping_interval: Duration::from_secs(15),
             updates: StatusUpdateManager::new(),
             outputs: VecDeque::new(),
+            frameworks: BTreeMap::new(),
+            completed_frameworks: Vec::new(),
+            containers: BTreeMap::new(),
         }
     }
 
@@ -141,7 +228,9 @@ impl AgentCore {
     /// The next effect.
     pub fn poll_output(&mut self) -> Option<Output> {
         while let Some(effect) = self.updates.poll_effect() {
-            if let Effect::Forward { framework_id, status, latest_state } = effect {
+            if let Effect::Checkpoint { key, record } = effect {
+                self.outputs.push_back(Output::CheckpointUpdate { key, record });
+            } else if let Effect::Forward { framework_id, status, latest_state } = effect {
                 let call = AgentCall {
                     r#type: Some(agent_call::Type::StatusUpdate as i32),
                     agent_id: self.agent_id.as_ref().map(|id| AgentId { value: id.clone() }),
@@ -160,12 +249,16 @@ impl AgentCore {
 
     /// When [`AgentCore::handle_timeout`] must be called next.
     pub fn poll_timeout(&self) -> Option<Time> {
-        [self.next_attempt, self.master_deadline, self.updates.poll_timeout()].into_iter().flatten().min()
+        [self.next_attempt, self.master_deadline, self.updates.poll_timeout(), self.executor_deadline()]
+            .into_iter()
+            .flatten()
+            .min()
     }
 
     /// Fires what is due.
     pub fn handle_timeout(&mut self, now: Time) {
         self.updates.handle_timeout(now);
+        self.executor_timeouts(now);
         if self.next_attempt.is_some_and(|at| at <= now) {
             self.next_attempt = None;
             self.attempt();
@@ -222,16 +315,40 @@ impl AgentCore {
             }
             Some(agent_event::Type::RunTask) => {
                 if let Some(run) = event.run_task {
-                    let framework_id = run.framework.id.map(|id| id.value).unwrap_or_default();
-                    self.refuse_task(now, &framework_id, &run.task);
+                    self.run_task(now, run.framework, run.task);
                 }
             }
             Some(agent_event::Type::RunTaskGroup) => {
                 if let Some(run) = event.run_task_group {
-                    let framework_id = run.framework.id.map(|id| id.value).unwrap_or_default();
-                    for task in &run.task_group.tasks {
-                        self.refuse_task(now, &framework_id, task);
-                    }
+                    self.run_task_group(now, run.framework, run.executor, run.task_group);
+                }
+            }
+            Some(agent_event::Type::KillTask) => {
+                if let Some(kill) = event.kill_task {
+                    self.kill_task(now, &kill.framework_id.value, &kill.task_id.value, kill.kill_policy);
+                }
+            }
+            Some(agent_event::Type::ShutdownFramework) => {
+                if let Some(shutdown) = event.shutdown_framework {
+                    self.shutdown_framework(now, &shutdown.framework_id.value);
+                }
+            }
+            Some(agent_event::Type::ShutdownExecutor) => {
+                if let Some(shutdown) = event.shutdown_executor {
+                    self.shutdown_executor(now, &shutdown.framework_id.value, &shutdown.executor_id.value);
+                }
+            }
+            Some(agent_event::Type::FrameworkMessage) => {
+                if let Some(message) = event.framework_message {
+                    self.framework_message(message);
+                }
+            }
+            Some(agent_event::Type::UpdateFramework) => {
+                if let Some(update) = event.update_framework
+                    && let Some(id) = update.framework_info.id.as_ref()
+                    && let Some(fw) = self.frameworks.get_mut(&id.value)
+                {
+                    fw.info = update.framework_info;
                 }
             }
             Some(agent_event::Type::CheckpointResources) => {
@@ -242,12 +359,17 @@ impl AgentCore {
             }
             Some(agent_event::Type::Acknowledge) => {
                 if let Some(ack) = event.acknowledge {
+                    let (framework_id, task_id) = (&ack.framework_id.value, &ack.task_id.value);
                     // A stale or duplicate acknowledgement changes nothing.
-                    let _ =
-                        self.updates.acknowledge(now, &ack.framework_id.value, &ack.task_id.value, &ack.uuid);
+                    if self.updates.acknowledge(now, framework_id, task_id, &ack.uuid).is_ok()
+                        && self.updates.stream_ended(framework_id, task_id)
+                    {
+                        self.task_completed(framework_id, task_id);
+                    }
                 }
             }
-            // Kills, shutdowns and messages concern executors, which this agent does not run yet.
+            // The master's reconciliation needs no answer from an agent that reports every
+            // task at re-registration and forwards every update reliably.
             _ => {}
         }
     }
@@ -258,27 +380,6 @@ impl AgentCore {
             return;
         }
         self.disconnected(now);
-    }
-
-    /// Until executors exist the agent cannot run a task: it says so with a reliable
-    /// TASK_FAILED, so the framework learns at once instead of seeing TASK_STAGING forever.
-    fn refuse_task(&mut self, now: Time, framework_id: &str, task: &TaskInfo) {
-        let status = TaskStatus {
-            task_id: task.task_id.clone(),
-            state: TaskState::TaskFailed as i32,
-            message: Some(
-                "This mesos-rs agent cannot run tasks yet (executors are not implemented)".to_string(),
-            ),
-            source: Some(task_status::Source::SourceAgent as i32),
-            reason: Some(task_status::Reason::ReasonContainerLaunchFailed as i32),
-            agent_id: self.agent_id.as_ref().map(|id| AgentId { value: id.clone() }),
-            executor_id: task.executor.as_ref().map(|e| e.executor_id.clone()),
-            timestamp: Some(now.as_nanos() as f64 / 1e9),
-            uuid: Some(self.rng.uuid_bytes().to_vec()),
-            ..Default::default()
-        };
-        // The uuid is fresh, so this cannot be refused.
-        let _ = self.updates.update(now, framework_id, status, false);
     }
 
     fn disconnected(&mut self, now: Time) {
@@ -315,6 +416,7 @@ impl AgentCore {
             Some(agent_id) => {
                 let mut info = self.config.info.clone();
                 info.id = Some(AgentId { value: agent_id.clone() });
+                let (frameworks, executors, tasks) = self.reregistration_report();
                 AgentCall {
                     r#type: Some(agent_call::Type::Reregister as i32),
                     agent_id: Some(AgentId { value: agent_id.clone() }),
@@ -324,7 +426,9 @@ impl AgentCore {
                         capabilities: self.config.capabilities.clone(),
                         pid: Some(self.config.pid.clone()),
                         checkpointed_resources: self.config.checkpointed_resources.clone(),
-                        ..Default::default()
+                        executors,
+                        tasks,
+                        frameworks,
                     }),
                     ..Default::default()
                 }
@@ -340,14 +444,11 @@ mod tests {
     use mesos_proto::internal::agent_event::Registered;
 
     fn config() -> AgentConfig {
+        let info = AgentInfo { hostname: "h".into(), ..Default::default() };
         AgentConfig {
-            info: AgentInfo { hostname: "h".into(), ..Default::default() },
-            pid: "slave(1)@127.0.0.1:5051".into(),
-            version: "test".into(),
             capabilities: vec!["MULTI_ROLE".into()],
-            registration_backoff_factor: Duration::from_secs(1),
             seed: 3,
-            checkpointed_resources: Vec::new(),
+            ..AgentConfig::with_defaults(info, "/work", "127.0.0.1:5051")
         }
     }
 
@@ -434,50 +535,6 @@ mod tests {
             core.stream_closed(now);
         }
         assert!(core.backoff <= MAX_REGISTRATION_BACKOFF);
-    }
-
-    #[test]
-    fn tasks_are_refused_reliably_until_executors_exist() {
-        use mesos_proto::internal::agent_event::{Acknowledge, RunTask};
-        use mesos_proto::v1::{FrameworkInfo, TaskId};
-        let mut core = AgentCore::new(config(), None);
-        core.start(secs(0));
-        open_stream(&mut core, secs(1));
-        core.stream_event(secs(1), registered("a-S0"));
-        core.poll_output();
-        let framework = FrameworkInfo { id: Some(FrameworkId { value: "f".into() }), ..Default::default() };
-        let task = TaskInfo { task_id: TaskId { value: "t".into() }, ..Default::default() };
-        core.stream_event(
-            secs(2),
-            AgentEvent {
-                r#type: Some(agent_event::Type::RunTask as i32),
-                run_task: Some(RunTask { framework, task }),
-                ..Default::default()
-            },
-        );
-        let Some(Output::Send(call)) = core.poll_output() else { panic!("expected a status update") };
-        let update = call.status_update.expect("status update");
-        assert_eq!(update.status.state, TaskState::TaskFailed as i32);
-        assert_eq!(update.status.source, Some(task_status::Source::SourceAgent as i32));
-        let uuid = update.status.uuid.clone().expect("reliable");
-        // Unacknowledged, it is sent again after 10 s.
-        core.handle_timeout(secs(12));
-        assert!(matches!(core.poll_output(), Some(Output::Send(_))));
-        let ack = AgentEvent {
-            r#type: Some(agent_event::Type::Acknowledge as i32),
-            acknowledge: Some(Acknowledge {
-                framework_id: FrameworkId { value: "f".into() },
-                task_id: TaskId { value: "t".into() },
-                uuid,
-            }),
-            ..Default::default()
-        };
-        core.stream_event(secs(13), ack);
-        core.handle_timeout(secs(100));
-        assert!(
-            !std::iter::from_fn(|| core.poll_output())
-                .any(|o| matches!(&o, Output::Send(c) if c.status_update.is_some()))
-        );
     }
 
     #[test]

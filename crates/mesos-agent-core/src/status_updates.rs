@@ -228,6 +228,19 @@ impl StatusUpdateManager {
             .unwrap_or_default()
     }
 
+    /// Whether the task's stream ended with an acknowledged terminal update.
+    pub fn stream_ended(&self, framework_id: &str, task_id: &str) -> bool {
+        self.streams.get(&(framework_id.to_string(), task_id.to_string())).is_some_and(|s| s.terminated)
+    }
+
+    /// Forgets an ended task's stream (its executor is gone, so nothing can repeat it).
+    pub fn forget(&mut self, framework_id: &str, task_id: &str) {
+        let key = (framework_id.to_string(), task_id.to_string());
+        if self.streams.get(&key).is_some_and(|s| s.terminated) {
+            self.streams.remove(&key);
+        }
+    }
+
     /// Drops every stream of a framework (it was removed).
     pub fn remove_framework(&mut self, framework_id: &str) {
         self.streams.retain(|(fw, _), _| fw != framework_id);

@@ -6,7 +6,11 @@ use std::fs;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
+use mesos_agent_core::status_updates::Record;
 use mesos_proto::v1::AgentInfo;
+
+const UPDATE_RECORD: u8 = 1;
+const ACK_RECORD: u8 = 2;
 use prost::Message;
 
 /// Why the checkpoint cannot be used.
@@ -96,6 +100,77 @@ impl Meta {
         self.slaves.join("latest")
     }
 
+    fn updates_path(&self, agent_id: &str, framework_id: &str, task_id: &str) -> PathBuf {
+        self.slaves
+            .join(agent_id)
+            .join("frameworks")
+            .join(framework_id)
+            .join("tasks")
+            .join(task_id)
+            .join("task.updates")
+    }
+
+    /// Appends a status-update record of a checkpointing framework's task and syncs it. A
+    /// crash mid-append leaves a torn last record, which [`Meta::read_updates`] drops.
+    pub fn append_update(
+        &self,
+        agent_id: &str,
+        framework_id: &str,
+        task_id: &str,
+        record: &Record,
+    ) -> Result<(), CheckpointError> {
+        let path = self.updates_path(agent_id, framework_id, task_id);
+        let io = |source| CheckpointError::Io { path: path.clone(), source };
+        if let Some(dir) = path.parent() {
+            fs::create_dir_all(dir).map_err(io)?;
+        }
+        let mut payload = Vec::new();
+        match record {
+            Record::Update(status) => {
+                payload.push(UPDATE_RECORD);
+                status.encode(&mut payload).map_err(|e| io(std::io::Error::other(e)))?;
+            }
+            Record::Ack(uuid) => {
+                payload.push(ACK_RECORD);
+                payload.extend_from_slice(uuid);
+            }
+        }
+        let mut file = fs::OpenOptions::new().create(true).append(true).open(&path).map_err(io)?;
+        file.write_all(&mesos_proto::recordio::frame(&payload)).map_err(io)?;
+        file.sync_data().map_err(io)
+    }
+
+    /// The status-update records of a task, oldest first; a torn or unreadable tail is
+    /// dropped (it was never acknowledged to anyone).
+    pub fn read_updates(
+        &self,
+        agent_id: &str,
+        framework_id: &str,
+        task_id: &str,
+    ) -> Result<Vec<Record>, CheckpointError> {
+        let path = self.updates_path(agent_id, framework_id, task_id);
+        let bytes = match fs::read(&path) {
+            Ok(bytes) => bytes,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
+            Err(source) => return Err(CheckpointError::Io { path, source }),
+        };
+        let mut decoder = mesos_proto::recordio::RecordIoDecoder::new();
+        decoder.feed(&bytes);
+        let mut records = Vec::new();
+        while let Ok(Some(payload)) = decoder.next_record() {
+            let record = match payload.split_first() {
+                Some((&UPDATE_RECORD, rest)) => match mesos_proto::v1::TaskStatus::decode(rest) {
+                    Ok(status) => Record::Update(Box::new(status)),
+                    Err(_) => break,
+                },
+                Some((&ACK_RECORD, rest)) => Record::Ack(rest.to_vec()),
+                _ => break,
+            };
+            records.push(record);
+        }
+        Ok(records)
+    }
+
     /// The id of the agent this work dir belongs to, if any, after checking that the agent's
     /// resources and attributes have not changed (Mesos' default `equal` policy).
     pub fn recover(&self, current: &AgentInfo) -> Result<Option<String>, CheckpointError> {
@@ -166,6 +241,27 @@ fn sync_dir(dir: &Path) -> Result<(), CheckpointError> {
 mod tests {
     use super::*;
     use mesos_proto::v1::AgentId;
+
+    #[test]
+    fn update_records_survive_a_torn_tail() {
+        let dir = tempfile::tempdir().unwrap();
+        let meta = Meta::new(dir.path());
+        let status = mesos_proto::v1::TaskStatus {
+            task_id: mesos_proto::v1::TaskId { value: "t".into() },
+            state: 1,
+            uuid: Some(vec![7; 16]),
+            ..Default::default()
+        };
+        meta.append_update("a", "f", "t", &Record::Update(Box::new(status.clone()))).unwrap();
+        meta.append_update("a", "f", "t", &Record::Ack(vec![7; 16])).unwrap();
+        let path = meta.updates_path("a", "f", "t");
+        // A crash in the middle of a third append.
+        let mut file = fs::OpenOptions::new().append(true).open(&path).unwrap();
+        file.write_all(b"40\n\x01partial").unwrap();
+        let records = meta.read_updates("a", "f", "t").unwrap();
+        assert_eq!(records, vec![Record::Update(Box::new(status)), Record::Ack(vec![7; 16])]);
+        assert!(meta.read_updates("a", "f", "other").unwrap().is_empty());
+    }
 
     fn info(cpus: f64) -> AgentInfo {
         let resources = mesos_types::Resources::parse(&format!("cpus:{cpus}"), "*").unwrap();

@@ -32,22 +32,55 @@ pub const SPECS: &[Spec] = &[
     Spec::value("logging_level", Some("INFO"), "INFO, WARNING or ERROR"),
     Spec::boolean("quiet", false, "Do not log to stderr"),
     Spec::path("log_dir", None, "Directory for the agent's log file"),
-    Spec::value("containerizers", Some("mesos"), "Containerizers").not_yet(),
-    Spec::value("isolation", Some("posix/cpu,posix/mem"), "Isolators").not_yet(),
-    Spec::value("executor_registration_timeout", Some("1mins"), "Executor registration timeout").not_yet(),
-    Spec::value("executor_shutdown_grace_period", Some("5secs"), "Executor shutdown grace period").not_yet(),
-    Spec::value("gc_delay", Some("1weeks"), "Sandbox GC delay").not_yet(),
-    Spec::value("gc_disk_headroom", Some("0.1"), "Disk headroom for GC").not_yet(),
-    Spec::value("disk_watch_interval", Some("1mins"), "Disk usage check period").not_yet(),
+    Spec::value("containerizers", Some("mesos"), "Containerizers, in order of preference (mesos)"),
+    Spec::value(
+        "isolation",
+        Some("posix/cpu,posix/mem"),
+        "Isolators: posix/cpu, posix/mem, posix/disk, filesystem/posix",
+    ),
+    Spec::value(
+        "executor_registration_timeout",
+        Some("1mins"),
+        "How long an executor may take to subscribe before it is destroyed",
+    ),
+    Spec::value(
+        "executor_shutdown_grace_period",
+        Some("5secs"),
+        "How long an executor may take to exit after SHUTDOWN (ExecutorInfo may override)",
+    ),
+    Spec::value(
+        "executor_reregistration_timeout",
+        Some("2secs"),
+        "How long executors have to re-subscribe after an agent restart (at most 15secs)",
+    ),
+    Spec::value("gc_delay", Some("1weeks"), "How long finished sandboxes are kept"),
+    Spec::value(
+        "gc_disk_headroom",
+        Some("0.1"),
+        "Free-disk fraction to keep; sandboxes go sooner as the disk fills",
+    ),
+    Spec::value("disk_watch_interval", Some("1mins"), "How often disk usage is checked for GC"),
     Spec::value("recover", Some("reconnect"), "Recovery mode").not_yet(),
     Spec::boolean("strict", true, "Recovery errors are fatal").not_yet(),
-    Spec::value("recovery_timeout", Some("15mins"), "Executor recovery timeout").not_yet(),
-    Spec::value("fetcher_cache_dir", None, "Fetcher cache directory").not_yet(),
-    Spec::value("fetcher_cache_size", Some("2GB"), "Fetcher cache size").not_yet(),
-    Spec::value("frameworks_home", None, "Relative executor paths").not_yet(),
-    Spec::boolean("switch_user", true, "Run tasks as their user").not_yet(),
-    Spec::path("launcher_dir", None, "Helper binaries").not_yet(),
-    Spec::value("sandbox_directory", Some("/mnt/mesos/sandbox"), "Sandbox path inside containers").not_yet(),
+    Spec::value(
+        "recovery_timeout",
+        Some("15mins"),
+        "How long a checkpointing executor waits for a restarted agent",
+    ),
+    Spec::path("fetcher_cache_dir", Some("/tmp/mesos/fetch"), "Where cached downloads are kept"),
+    Spec::value("fetcher_cache_size", Some("2GB"), "Size bound of the fetcher cache (LRU eviction)"),
+    Spec::path("frameworks_home", None, "Directory that relative URIs to fetch are resolved against"),
+    Spec::boolean("switch_user", true, "Run executors as the task's user (or the framework's) when root"),
+    Spec::path(
+        "launcher_dir",
+        None,
+        "Directory of mesos-executor and mesos-default-executor (default: next to this program)",
+    ),
+    Spec::value(
+        "sandbox_directory",
+        Some("/mnt/mesos/sandbox"),
+        "Sandbox path inside containers with their own root filesystem",
+    ),
 ];
 
 /// The agent's configuration after parsing and checking the flags.
@@ -75,8 +108,66 @@ pub struct AgentFlags {
     pub quiet: bool,
     /// `--log_dir`.
     pub log_dir: Option<PathBuf>,
+    /// `--executor_registration_timeout`.
+    pub executor_registration_timeout: Duration,
+    /// `--executor_shutdown_grace_period`.
+    pub executor_shutdown_grace_period: Duration,
+    /// `--executor_reregistration_timeout`.
+    pub executor_reregistration_timeout: Duration,
+    /// `--recovery_timeout`.
+    pub recovery_timeout: Duration,
+    /// `--gc_delay`.
+    pub gc_delay: Duration,
+    /// `--gc_disk_headroom`, in [0, 1].
+    pub gc_disk_headroom: f64,
+    /// `--disk_watch_interval`.
+    pub disk_watch_interval: Duration,
+    /// `--fetcher_cache_dir`.
+    pub fetcher_cache_dir: PathBuf,
+    /// `--fetcher_cache_size` in bytes.
+    pub fetcher_cache_size: u64,
+    /// `--frameworks_home`.
+    pub frameworks_home: Option<PathBuf>,
+    /// `--switch_user`.
+    pub switch_user: bool,
+    /// `--launcher_dir`.
+    pub launcher_dir: PathBuf,
+    /// `--sandbox_directory`.
+    pub sandbox_directory: String,
     /// All flags with values, as `/flags` shows them.
     pub raw: Vec<(String, String)>,
+}
+
+/// Isolators the posix launcher provides (accounting only, as in Mesos).
+pub const ISOLATORS: &[&str] = &["posix/cpu", "posix/mem", "posix/disk", "filesystem/posix"];
+
+fn check_containerizers(value: &str) -> Result<(), String> {
+    for name in value.split(',').map(str::trim) {
+        match name {
+            "mesos" => {}
+            "docker" => {
+                return Err("the docker containerizer is not supported by mesos-rs yet; use 'mesos'".into());
+            }
+            other => return Err(format!("unknown containerizer '{other}' (known: mesos)")),
+        }
+    }
+    Ok(())
+}
+
+fn check_isolation(value: &str) -> Result<(), String> {
+    for name in value.split(',').map(str::trim).filter(|n| !n.is_empty()) {
+        if ISOLATORS.contains(&name) {
+            continue;
+        }
+        if name.starts_with("cgroups/") || name.starts_with("docker/") || name.starts_with("network/") {
+            return Err(format!(
+                "isolator '{name}' is not supported by mesos-rs yet (supported: {})",
+                ISOLATORS.join(", ")
+            ));
+        }
+        return Err(format!("unknown isolator '{name}' (supported: {})", ISOLATORS.join(", ")));
+    }
+    Ok(())
 }
 
 impl AgentFlags {
@@ -109,7 +200,48 @@ impl AgentFlags {
             Some(text) => Attributes::parse(text).map_err(|e| invalid("attributes", e.to_string()))?,
             None => Attributes::default(),
         };
+        check_containerizers(flags.get("containerizers").unwrap_or("mesos"))
+            .map_err(|reason| invalid("containerizers", reason))?;
+        check_isolation(flags.get("isolation").unwrap_or(""))
+            .map_err(|reason| invalid("isolation", reason))?;
+        let duration = |name: &str, default: u64| -> Result<Duration, FlagError> {
+            Ok(flags.duration(name)?.unwrap_or(Duration::from_secs(default)))
+        };
+        let executor_reregistration_timeout = duration("executor_reregistration_timeout", 2)?;
+        if executor_reregistration_timeout > Duration::from_secs(15) {
+            return Err(invalid("executor_reregistration_timeout", "must be at most 15secs".into()));
+        }
+        let gc_disk_headroom = flags.parse::<f64>("gc_disk_headroom")?.unwrap_or(0.1);
+        if !(0.0..=1.0).contains(&gc_disk_headroom) {
+            return Err(invalid("gc_disk_headroom", "must be between 0.0 and 1.0".into()));
+        }
+        let fetcher_cache_size = match flags.get("fetcher_cache_size") {
+            Some(text) => {
+                mesos_flags::units::parse_bytes(text).map_err(|e| invalid("fetcher_cache_size", e))?
+            }
+            None => 2 << 30,
+        };
+        let launcher_dir = match flags.get("launcher_dir") {
+            Some(dir) => PathBuf::from(dir),
+            None => std::env::current_exe()
+                .ok()
+                .and_then(|exe| exe.parent().map(Path::to_path_buf))
+                .unwrap_or_else(|| PathBuf::from(".")),
+        };
         Ok(AgentFlags {
+            executor_registration_timeout: duration("executor_registration_timeout", 60)?,
+            executor_shutdown_grace_period: duration("executor_shutdown_grace_period", 5)?,
+            executor_reregistration_timeout,
+            recovery_timeout: duration("recovery_timeout", 15 * 60)?,
+            gc_delay: duration("gc_delay", 7 * 24 * 3600)?,
+            gc_disk_headroom,
+            disk_watch_interval: duration("disk_watch_interval", 60)?,
+            fetcher_cache_dir: PathBuf::from(flags.get("fetcher_cache_dir").unwrap_or("/tmp/mesos/fetch")),
+            fetcher_cache_size,
+            frameworks_home: flags.get("frameworks_home").map(PathBuf::from),
+            switch_user: flags.bool("switch_user"),
+            launcher_dir,
+            sandbox_directory: flags.get("sandbox_directory").unwrap_or("/mnt/mesos/sandbox").to_string(),
             master,
             ip: flags.parse::<IpAddr>("ip")?,
             port: flags.parse::<u16>("port")?.unwrap_or(5051),
@@ -241,5 +373,28 @@ mod tests {
         let err =
             load(&["--master=127.0.0.1:5050", "--work_dir=/tmp/x", "--isolation=cgroups/cpu"]).unwrap_err();
         assert!(err.to_string().contains("not supported"), "{err}");
+        let err = load(&["--master=127.0.0.1:5050", "--work_dir=/tmp/x", "--isolation=posix/cpu,magic"])
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("isolation") && err.contains("magic"), "{err}");
+        let err = load(&["--master=127.0.0.1:5050", "--work_dir=/tmp/x", "--containerizers=docker"])
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("containerizers"), "{err}");
+        let err =
+            load(&["--master=127.0.0.1:5050", "--work_dir=/tmp/x", "--executor_registration_timeout=soon"])
+                .unwrap_err()
+                .to_string();
+        assert!(err.contains("executor_registration_timeout"), "{err}");
+        let ok = load(&[
+            "--master=127.0.0.1:5050",
+            "--work_dir=/tmp/x",
+            "--executor_shutdown_grace_period=3secs",
+            "--fetcher_cache_size=1MB",
+        ])
+        .unwrap()
+        .1;
+        assert_eq!(ok.executor_shutdown_grace_period, Duration::from_secs(3));
+        assert_eq!(ok.fetcher_cache_size, 1 << 20);
     }
 }

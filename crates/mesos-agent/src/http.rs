@@ -1,12 +1,12 @@
 //! The agent's HTTP endpoints (operator-api.md §2.7, §2.8): `/slave(1)/state` (also `/state`,
-//! `/state.json`), `/slave(1)/health`, `/slave(1)/flags`, `/version`, `/metrics/snapshot`.
-//! Executors, containers and the `/files` endpoints come with the rest of issue 3.
+//! `/state.json`), `/slave(1)/health`, `/slave(1)/flags`, `/version`, `/metrics/snapshot`,
+//! `/containers`, `/monitor/statistics` and `/files/*`. The executor API is in
+//! [`crate::executor_http`].
 
-use std::convert::Infallible;
 use std::sync::{Arc, Mutex};
 
 use bytes::Bytes;
-use http_body_util::Full;
+use http_body_util::{BodyExt, Full};
 use hyper::body::Incoming;
 use hyper::header::{self, HeaderValue};
 use hyper::{Request, Response, StatusCode};
@@ -14,6 +14,8 @@ use mesos_proto::media::query_param;
 use mesos_types::resources::SummaryValue;
 use mesos_types::{AttributeValue, Attributes, Resources, Time};
 use serde_json::{Map, Value, json};
+
+use crate::executor_http::{HttpBody, text};
 
 /// What the endpoints show; the driver updates the live parts.
 #[derive(Debug)]
@@ -38,6 +40,10 @@ pub struct AgentView {
     pub master_hostname: Mutex<Option<String>>,
     /// Virtual paths served by `/files`.
     pub files: crate::files::Files,
+    /// `--work_dir`.
+    pub work_dir: String,
+    /// The driver, for the executor API and live state.
+    pub driver: tokio::sync::mpsc::UnboundedSender<crate::Input>,
 }
 
 /// Resources as the model summary (operator-api.md §0.5).
@@ -80,7 +86,7 @@ fn lock<T: Clone>(value: &Mutex<T>) -> T {
     }
 }
 
-fn state(view: &AgentView) -> Value {
+fn state(view: &AgentView, frameworks: (Value, Value)) -> Value {
     let flags: Map<String, Value> = view.flags.iter().map(|(k, v)| (k.clone(), json!(v))).collect();
     let mut value = json!({
         "version": "1.12.0",
@@ -95,8 +101,8 @@ fn state(view: &AgentView) -> Value {
         "attributes": attributes(&view.attributes),
         "start_time": view.start_time.as_nanos() as f64 / 1e9,
         "flags": flags,
-        "frameworks": [],
-        "completed_frameworks": [],
+        "frameworks": frameworks.0,
+        "completed_frameworks": frameworks.1,
     });
     if let Some(master) = lock(&view.master_hostname) {
         value["master_hostname"] = json!(master);
@@ -104,7 +110,7 @@ fn state(view: &AgentView) -> Value {
     value
 }
 
-fn metrics(view: &AgentView, now: Time) -> Value {
+fn metrics(view: &AgentView, now: Time, counts: Vec<(&'static str, f64)>) -> Value {
     let mut out = Map::new();
     out.insert("slave/uptime_secs".into(), json!(now.saturating_since(view.start_time).as_secs_f64()));
     out.insert("slave/registered".into(), json!(if lock(&view.registered) { 1.0 } else { 0.0 }));
@@ -113,45 +119,67 @@ fn metrics(view: &AgentView, now: Time) -> Value {
         out.insert(format!("slave/{name}_used"), json!(0.0));
         out.insert(format!("slave/{name}_percent"), json!(0.0));
     }
+    for (name, value) in counts {
+        out.insert(name.to_string(), json!(value));
+    }
     Value::Object(out)
 }
 
+/// Asks the driver to run `question` against the core; `None` if the agent is stopping.
+async fn query<T: Send + 'static>(
+    view: &AgentView,
+    question: impl FnOnce(&mesos_agent_core::AgentCore, &crate::Containers) -> T + Send + 'static,
+) -> Option<T> {
+    let (reply_tx, reply_rx) = tokio::sync::oneshot::channel();
+    let ask = Box::new(move |core: &mesos_agent_core::AgentCore, containers: &crate::Containers| {
+        let _ = reply_tx.send(question(core, containers));
+    });
+    view.driver.send(crate::Input::Query(ask)).ok()?;
+    reply_rx.await.ok()
+}
+
 /// Handles one request.
-pub async fn handle(
-    request: Request<Incoming>,
-    view: Arc<AgentView>,
-) -> Result<Response<Full<Bytes>>, Infallible> {
+pub async fn handle(request: Request<Incoming>, view: Arc<AgentView>) -> Response<HttpBody> {
     let path = request.uri().path().trim_end_matches('/');
-    let path = path.strip_prefix("/slave(1)").unwrap_or(path);
+    let path = path.strip_prefix("/slave(1)").unwrap_or(path).to_string();
     if let Some(endpoint) = path.strip_prefix("/files/") {
-        return Ok(files_endpoint(endpoint, request.uri().query().unwrap_or(""), &view));
+        return files_endpoint(endpoint, request.uri().query().unwrap_or(""), &view).map(|b| b.boxed());
     }
-    let body = match path {
-        "/state" | "/state.json" => Some(state(&view)),
+    let unavailable = || text(StatusCode::SERVICE_UNAVAILABLE, "The agent is stopping");
+    let body = match path.as_str() {
+        "/state" | "/state.json" => match query(&view, |core, _| crate::state::frameworks(core)).await {
+            Some(frameworks) => Some(state(&view, frameworks)),
+            None => return unavailable(),
+        },
+        "/containers" => match query(&view, crate::state::containers).await {
+            Some(value) => Some(value),
+            None => return unavailable(),
+        },
+        "/monitor/statistics" | "/monitor/statistics.json" => match query(&view, crate::state::monitor).await
+        {
+            Some(value) => Some(value),
+            None => return unavailable(),
+        },
         "/flags" => {
             let flags: Map<String, Value> = view.flags.iter().map(|(k, v)| (k.clone(), json!(v))).collect();
             Some(json!({ "flags": flags }))
         }
         "/version" => Some(json!({"version": "1.12.0", "mesos_rs_version": env!("CARGO_PKG_VERSION")})),
-        "/metrics/snapshot" => Some(metrics(&view, crate::now())),
-        "/health" => {
-            return Ok(Response::new(Full::new(Bytes::new())));
+        "/metrics/snapshot" => {
+            let counts = query(&view, |core, _| crate::state::counts(core)).await.unwrap_or_default();
+            Some(metrics(&view, crate::now(), counts))
         }
+        "/health" => return text(StatusCode::OK, ""),
         _ => None,
     };
-    let response = match body {
+    match body {
         Some(value) => {
-            let mut response = Response::new(Full::new(Bytes::from(value.to_string())));
+            let mut response = Response::new(Full::new(Bytes::from(value.to_string())).boxed());
             response.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("application/json"));
             response
         }
-        None => {
-            let mut response = Response::new(Full::new(Bytes::from(format!("No route for '{path}'"))));
-            *response.status_mut() = StatusCode::NOT_FOUND;
-            response
-        }
-    };
-    Ok(response)
+        None => text(StatusCode::NOT_FOUND, &format!("No route for '{path}'")),
+    }
 }
 
 fn files_endpoint(endpoint: &str, query: &str, view: &AgentView) -> Response<Full<Bytes>> {

@@ -1,12 +1,16 @@
-//! The mesos-rs agent process. So far it registers its machine's resources with the master
-//! and keeps that registration alive (re-registering after breaks and master restarts,
-//! answering pings); executors, containers, status updates, recovery and the agent's own HTTP
-//! endpoints are the rest of issue 3.
+//! The mesos-rs agent process: the tokio shell around [`mesos_agent_core::AgentCore`]. It
+//! keeps the registration stream to the master, serves the executor API and the agent's
+//! endpoints, launches executors' containers, checkpoints what the core asks it to, and
+//! garbage-collects finished sandboxes.
 
 pub mod checkpoint;
+pub mod containers;
+pub mod executor_http;
 pub mod files;
 pub mod flags;
+pub mod gc;
 pub mod http;
+pub mod state;
 
 use std::net::{IpAddr, Ipv4Addr};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
@@ -15,6 +19,7 @@ use bytes::Bytes;
 use http_body_util::{BodyExt, Full};
 use hyper::Request;
 use hyper_util::rt::TokioIo;
+use mesos_agent_core::executors::ExecutorCallError;
 use mesos_agent_core::{AgentConfig, AgentCore, Output, Registration};
 use mesos_proto::convert::{ResourceFormat, resources_to_proto};
 use mesos_proto::internal::{AgentCall, AgentEvent};
@@ -23,7 +28,9 @@ use mesos_proto::v1::{AgentInfo, Attribute, value};
 use mesos_types::{AttributeValue, Attributes, Time};
 use prost::Message;
 use tokio::net::TcpStream;
-use tokio::sync::{mpsc, watch};
+use tokio::sync::{mpsc, oneshot, watch};
+
+use crate::containers::{Containerizer, PosixContainerizer};
 
 use crate::flags::AgentFlags;
 
@@ -65,12 +72,47 @@ impl AgentHandle {
     }
 }
 
-enum Input {
+/// What the driver reacts to.
+pub enum Input {
+    /// An event on registration stream `generation`.
     Event(u64, Box<AgentEvent>),
+    /// The registration stream `generation` opened with this stream id.
     StreamOpened(u64, String),
+    /// The registration stream `generation` ended.
     StreamClosed(u64),
+    /// Stop the agent (executors keep running).
     Stop,
+    /// An executor's SUBSCRIBE; on success the reply carries its connection number and the
+    /// events go to `events`.
+    ExecutorSubscribe {
+        /// The call.
+        call: Box<mesos_proto::v1::executor::Call>,
+        /// Where its events go.
+        events: mpsc::UnboundedSender<mesos_proto::v1::executor::Event>,
+        /// The answer.
+        reply: oneshot::Sender<Result<u64, ExecutorCallError>>,
+    },
+    /// An executor's UPDATE or MESSAGE.
+    ExecutorCall {
+        /// The call.
+        call: Box<mesos_proto::v1::executor::Call>,
+        /// The answer.
+        reply: oneshot::Sender<Result<(), ExecutorCallError>>,
+    },
+    /// An executor's event stream went away.
+    ExecutorStreamClosed(u64),
+    /// A container ended (or never started).
+    ContainerEnded(String, containers::ContainerEnd),
+    /// A question about the agent's frameworks, executors and tasks (for `/state`,
+    /// `/containers`, `/monitor/statistics`).
+    Query(Question),
 }
+
+/// A read-only question for the driver to answer from the core and the containers.
+pub type Question = Box<dyn FnOnce(&AgentCore, &Containers) + Send>;
+
+/// The running containers' handles, by container id.
+pub type Containers = std::collections::BTreeMap<String, containers::ContainerHandle>;
 
 /// Why the agent could not start.
 #[derive(Debug, thiserror::Error)]
@@ -111,20 +153,31 @@ pub async fn start(flags: AgentFlags, seed: u64) -> Result<AgentHandle, StartErr
         attributes: attributes_to_proto(&flags.attributes),
         ..Default::default()
     };
+    let endpoint = format!("{ip}:{}", flags.port);
     let config = AgentConfig {
         info,
-        pid: format!("slave(1)@{ip}:{}", flags.port),
+        pid: format!("slave(1)@{endpoint}"),
         version: env!("CARGO_PKG_VERSION").to_string(),
         capabilities: CAPABILITIES.iter().map(|c| c.to_string()).collect(),
         registration_backoff_factor: flags.registration_backoff_factor,
         seed,
         checkpointed_resources: Vec::new(),
+        work_dir: flags.work_dir.display().to_string(),
+        launcher_dir: flags.launcher_dir.display().to_string(),
+        endpoint,
+        executor_registration_timeout: flags.executor_registration_timeout,
+        executor_shutdown_grace_period: flags.executor_shutdown_grace_period,
+        recovery_timeout: flags.recovery_timeout,
+        executor_reregistration_timeout: flags.executor_reregistration_timeout,
+        switch_user: flags.switch_user,
     };
     let meta = checkpoint::Meta::new(&flags.work_dir);
     let recovered = meta.recover(&config.info)?;
     let mut config = config;
     config.checkpointed_resources = meta.checkpointed_resources()?;
+    let (inputs_tx, inputs_rx) = mpsc::unbounded_channel();
     let view = std::sync::Arc::new(http::AgentView {
+        driver: inputs_tx.clone(),
         pid: config.pid.clone(),
         hostname: config.info.hostname.clone(),
         resources: flags.resources.clone(),
@@ -135,16 +188,28 @@ pub async fn start(flags: AgentFlags, seed: u64) -> Result<AgentHandle, StartErr
         registered: std::sync::Mutex::new(false),
         master_hostname: std::sync::Mutex::new(None),
         files: files::Files::new(),
+        work_dir: flags.work_dir.display().to_string(),
     });
     if let Some(dir) = &flags.log_dir {
         view.files.attach("/slave/log", dir);
     }
     let server = tokio::spawn(serve(listener, view.clone()));
     let core = AgentCore::new(config, recovered);
-    let (inputs_tx, inputs_rx) = mpsc::unbounded_channel();
     let (state_tx, state_rx) = watch::channel((None, false));
-    let task =
-        tokio::spawn(drive(core, meta, view, flags.master.clone(), inputs_tx.clone(), inputs_rx, state_tx));
+    let fetcher = mesos_containerizer::fetcher::Fetcher {
+        frameworks_home: flags.frameworks_home.clone(),
+        cache: Some((flags.fetcher_cache_dir.clone(), flags.fetcher_cache_size)),
+        timeout: Some(Duration::from_secs(600)),
+    };
+    let shell = Shell {
+        meta,
+        view,
+        master: flags.master.clone(),
+        inputs: inputs_tx.clone(),
+        containerizer: Box::new(PosixContainerizer::new(fetcher)),
+        gc: gc::SandboxGc::new(&flags),
+    };
+    let task = tokio::spawn(drive(core, shell, inputs_rx, state_tx));
     Ok(AgentHandle { addr, server, registration: state_rx, stop: inputs_tx, task })
 }
 
@@ -153,7 +218,18 @@ async fn serve(listener: tokio::net::TcpListener, view: std::sync::Arc<http::Age
         let Ok((stream, _)) = listener.accept().await else { continue };
         let view = view.clone();
         tokio::spawn(async move {
-            let service = hyper::service::service_fn(move |request| http::handle(request, view.clone()));
+            let service = hyper::service::service_fn(move |request| {
+                let view = view.clone();
+                async move {
+                    let path = request.uri().path();
+                    let response = if path == "/api/v1/executor" || path == "/slave(1)/api/v1/executor" {
+                        executor_http::handle(request, view.driver.clone()).await
+                    } else {
+                        http::handle(request, view).await
+                    };
+                    Ok::<_, std::convert::Infallible>(response)
+                }
+            });
             let _ = hyper::server::conn::http1::Builder::new()
                 .serve_connection(TokioIo::new(stream), service)
                 .await;
@@ -173,21 +249,33 @@ pub(crate) fn now() -> Time {
     Time::from_nanos(u64::try_from(nanos).unwrap_or(u64::MAX))
 }
 
-async fn drive(
-    mut core: AgentCore,
+/// What the driver owns besides the core.
+struct Shell {
     meta: checkpoint::Meta,
     view: std::sync::Arc<http::AgentView>,
     master: String,
-    inputs_tx: mpsc::UnboundedSender<Input>,
+    inputs: mpsc::UnboundedSender<Input>,
+    containerizer: Box<dyn Containerizer>,
+    gc: gc::SandboxGc,
+}
+
+async fn drive(
+    mut core: AgentCore,
+    shell: Shell,
     mut inputs: mpsc::UnboundedReceiver<Input>,
     state: watch::Sender<(Option<String>, bool)>,
 ) {
+    let Shell { meta, view, master, inputs: inputs_tx, containerizer, mut gc } = shell;
     core.start(now());
     // The current stream: its generation (to ignore events of replaced streams), its id and
     // the task reading it.
     let mut generation = 0u64;
     let mut stream_id: Option<String> = None;
     let mut reader: Option<tokio::task::JoinHandle<()>> = None;
+    let mut executor_streams: std::collections::BTreeMap<u64, mpsc::UnboundedSender<_>> =
+        std::collections::BTreeMap::new();
+    let mut next_connection = 0u64;
+    let mut containers: Containers = std::collections::BTreeMap::new();
     loop {
         while let Some(output) = core.poll_output() {
             match output {
@@ -222,6 +310,47 @@ async fn drive(
                         tracing::error!("cannot checkpoint reservations and volumes: {error}");
                     }
                 }
+                Output::CheckpointUpdate { key, record } => {
+                    if let Some(agent_id) = core.agent_id()
+                        && let Err(error) = meta.append_update(agent_id, &key.0, &key.1, &record)
+                    {
+                        tracing::error!(task = %key.1, "cannot checkpoint a status update: {error}");
+                    }
+                }
+                Output::LaunchContainer(launch) => {
+                    let container_id = launch.container_id.clone();
+                    view.files.attach(&launch.directory, std::path::Path::new(&launch.directory));
+                    gc.unschedule(&launch.directory);
+                    let inputs = inputs_tx.clone();
+                    let id = container_id.clone();
+                    let ended = Box::new(move |end| {
+                        let _ = inputs.send(Input::ContainerEnded(id, end));
+                    });
+                    containers.insert(container_id, containerizer.launch(*launch, ended));
+                }
+                Output::DestroyContainer { container_id } => {
+                    if let Some(handle) = containers.get(&container_id) {
+                        handle.destroy();
+                    }
+                }
+                Output::ToExecutor { connection, event } => {
+                    if let Some(events) = executor_streams.get(&connection) {
+                        let _ = events.send(*event);
+                    }
+                }
+                Output::CloseExecutorStream { connection } => {
+                    executor_streams.remove(&connection);
+                }
+                Output::ExecutorTerminated { framework_id, executor_id, container_id } => {
+                    containers.remove(&container_id);
+                    if let Some(agent_id) = core.agent_id() {
+                        let directory = format!(
+                            "{}/slaves/{agent_id}/frameworks/{framework_id}/executors/{executor_id}/runs/{container_id}",
+                            view.work_dir
+                        );
+                        gc.schedule(&directory, now());
+                    }
+                }
                 Output::Shutdown(message) => {
                     tracing::warn!(%message, "the master asked this agent to shut down");
                     if let Some(old) = reader.take() {
@@ -235,11 +364,11 @@ async fn drive(
         let registered = matches!(core.registration(), Registration::Registered(_));
         set(&view.id, core.agent_id().map(String::from));
         set(&view.registered, registered);
-        let master = match core.registration() {
+        let master_hostname = match core.registration() {
             Registration::Registered(info) => info.hostname.clone(),
             _ => None,
         };
-        set(&view.master_hostname, master);
+        set(&view.master_hostname, master_hostname);
         state.send_if_modified(|current| {
             let next = (core.agent_id().map(String::from), registered);
             if *current != next {
@@ -249,7 +378,8 @@ async fn drive(
                 false
             }
         });
-        let wait = core.poll_timeout().map_or(Duration::from_secs(3600), |at| at.saturating_since(now()));
+        let next = [core.poll_timeout(), Some(gc.next_check())].into_iter().flatten().min();
+        let wait = next.map_or(Duration::from_secs(3600), |at| at.saturating_since(now()));
         tokio::select! {
             input = inputs.recv() => match input {
                 None | Some(Input::Stop) => {
@@ -264,9 +394,40 @@ async fn drive(
                     stream_id = None;
                     core.stream_closed(now());
                 }
+                Some(Input::ExecutorSubscribe { call, events, reply }) => {
+                    next_connection += 1;
+                    let connection = next_connection;
+                    executor_streams.insert(connection, events);
+                    let result = core.executor_subscribe(now(), connection, *call);
+                    if result.is_err() {
+                        executor_streams.remove(&connection);
+                    }
+                    let _ = reply.send(result.map(|()| connection));
+                }
+                Some(Input::ExecutorCall { call, reply }) => {
+                    let _ = reply.send(core.executor_call(now(), *call));
+                }
+                Some(Input::ExecutorStreamClosed(connection)) => {
+                    if executor_streams.remove(&connection).is_some() {
+                        core.executor_stream_closed(connection);
+                    }
+                }
+                Some(Input::ContainerEnded(container_id, end)) => match end {
+                    containers::ContainerEnd::LaunchFailed(message) => {
+                        tracing::warn!(%container_id, "container launch failed: {message}");
+                        core.container_launch_failed(now(), &container_id, &message);
+                    }
+                    containers::ContainerEnd::Exited(status) => core.container_exited(now(), &container_id, status),
+                },
+                Some(Input::Query(query)) => query(&core, &containers),
                 Some(_) => {}
             },
-            () = tokio::time::sleep(wait) => core.handle_timeout(now()),
+            () = tokio::time::sleep(wait) => {
+                core.handle_timeout(now());
+                for path in gc.collect(now()) {
+                    view.files.detach(&path);
+                }
+            }
         }
     }
 }

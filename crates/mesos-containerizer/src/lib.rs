@@ -38,6 +38,14 @@ pub enum LaunchError {
     /// A command without anything to run.
     #[error("the command has no value to run")]
     EmptyCommand,
+    /// The user to run as does not exist or cannot be switched to.
+    #[error("cannot run as user '{user}': {reason}")]
+    User {
+        /// The user.
+        user: String,
+        /// Why not.
+        reason: String,
+    },
 }
 
 /// What to run.
@@ -53,6 +61,35 @@ pub struct LaunchSpec {
     pub arguments: Vec<String>,
     /// The complete environment of the process.
     pub environment: Vec<(String, String)>,
+    /// Run as this user (the sandbox is given to them); `None`: as the agent's user.
+    pub user: Option<String>,
+}
+
+/// The uid and gid of `user`; switching to another user needs root.
+pub fn resolve_user(user: &str) -> Result<(u32, u32), LaunchError> {
+    let error = |reason: String| LaunchError::User { user: user.to_string(), reason };
+    let entry = nix::unistd::User::from_name(user)
+        .map_err(|e| error(e.to_string()))?
+        .ok_or_else(|| error("no such user on this machine".to_string()))?;
+    let (uid, gid) = (entry.uid.as_raw(), entry.gid.as_raw());
+    let me = rustix::process::geteuid();
+    if !me.is_root() && me.as_raw() != uid {
+        return Err(error(
+            "the agent is not running as root (start it as root or pass --switch_user=false)".into(),
+        ));
+    }
+    Ok((uid, gid))
+}
+
+/// Gives `path` and everything below it (links not followed) to `uid:gid`.
+pub fn chown_tree(path: &Path, uid: u32, gid: u32) -> std::io::Result<()> {
+    std::os::unix::fs::lchown(path, Some(uid), Some(gid))?;
+    if std::fs::symlink_metadata(path)?.is_dir() {
+        for entry in std::fs::read_dir(path)? {
+            chown_tree(&entry?.path(), uid, gid)?;
+        }
+    }
+    Ok(())
 }
 
 /// A running container's main process.
@@ -76,6 +113,11 @@ impl Container {
                 .map_err(|source| LaunchError::Sandbox { path, source })
         };
         let (stdout, stderr) = (log("stdout")?, log("stderr")?);
+        let owner = spec.user.as_deref().map(resolve_user).transpose()?;
+        if let Some((uid, gid)) = owner {
+            chown_tree(&spec.sandbox, uid, gid)
+                .map_err(|source| LaunchError::Sandbox { path: spec.sandbox.clone(), source })?;
+        }
         let mut command = if spec.shell {
             if spec.value.is_empty() {
                 return Err(LaunchError::EmptyCommand);
@@ -101,6 +143,9 @@ impl Container {
             .stderr(stderr)
             .process_group(0)
             .kill_on_drop(false);
+        if let Some((uid, gid)) = owner {
+            command.uid(uid).gid(gid);
+        }
         let child =
             command.spawn().map_err(|source| LaunchError::Spawn { command: spec.value.clone(), source })?;
         let pid = child.id().unwrap_or(0);

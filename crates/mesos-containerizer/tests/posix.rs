@@ -11,7 +11,40 @@ fn spec(dir: &std::path::Path, command: &str) -> LaunchSpec {
         value: command.to_string(),
         arguments: vec![],
         environment: vec![("GREETING".into(), "hello".into()), ("PATH".into(), "/usr/bin:/bin".into())],
+        user: None,
     }
+}
+
+#[tokio::test]
+async fn a_container_runs_as_the_named_user_who_owns_its_sandbox() {
+    let dir = tempfile::tempdir().unwrap();
+    let Ok((uid, _)) = mesos_containerizer::resolve_user("nobody") else {
+        // Not root: switching is refused with a message saying so.
+        let error =
+            Container::launch(&LaunchSpec { user: Some("nobody".into()), ..spec(dir.path(), "true") })
+                .expect_err("refused");
+        assert!(error.to_string().contains("root"), "{error}");
+        return;
+    };
+    // The sandbox's parent must be traversable by the user.
+    let mut permissions = std::fs::metadata(dir.path()).unwrap().permissions();
+    std::os::unix::fs::PermissionsExt::set_mode(&mut permissions, 0o755);
+    std::fs::set_permissions(dir.path(), permissions).unwrap();
+    let mut container = Container::launch(&LaunchSpec {
+        user: Some("nobody".into()),
+        ..spec(dir.path(), "id -u; touch mine")
+    })
+    .expect("launch");
+    assert!(container.wait().await.unwrap().success());
+    let out = std::fs::read_to_string(dir.path().join("sandbox/stdout")).unwrap();
+    assert_eq!(out.trim(), uid.to_string());
+    let owner =
+        std::os::unix::fs::MetadataExt::uid(&std::fs::metadata(dir.path().join("sandbox/mine")).unwrap());
+    assert_eq!(owner, uid);
+    let error =
+        Container::launch(&LaunchSpec { user: Some("no-such-user-x".into()), ..spec(dir.path(), "true") })
+            .expect_err("unknown user");
+    assert!(error.to_string().contains("no-such-user-x"), "{error}");
 }
 
 #[tokio::test]

@@ -1,0 +1,504 @@
+//! The agent core's executor and task lifecycle, driven without I/O: the master's events and
+//! the executor's calls go in, launches, executor events and status updates come out.
+
+use std::time::Duration;
+
+use mesos_agent_core::executors::{ExecutorCallError, ExecutorState};
+use mesos_agent_core::{AgentConfig, AgentCore, Output};
+use mesos_proto::internal::agent_event::{Acknowledge, KillTask, Registered, RunTask, RunTaskGroup};
+use mesos_proto::internal::{AgentCall, AgentEvent, agent_call, agent_event};
+use mesos_proto::v1::executor::{Call, call, event};
+use mesos_proto::v1::{
+    AgentInfo, CommandInfo, ExecutorId, ExecutorInfo, FrameworkId, FrameworkInfo, MasterInfo, TaskGroupInfo,
+    TaskId, TaskInfo, TaskState, TaskStatus, executor_info, task_status,
+};
+use mesos_types::Time;
+
+const FW: &str = "fw-1";
+
+fn secs(s: u64) -> Time {
+    Time::from_nanos(s * 1_000_000_000)
+}
+
+/// A registered agent with id `a-S0`.
+fn agent() -> AgentCore {
+    let info = AgentInfo { hostname: "h".into(), ..Default::default() };
+    let config = AgentConfig {
+        launcher_dir: "/opt/mesos".into(),
+        executor_registration_timeout: Duration::from_secs(60),
+        ..AgentConfig::with_defaults(info, "/work", "127.0.0.1:5051")
+    };
+    let mut core = AgentCore::new(config, None);
+    core.start(secs(0));
+    let at = core.poll_timeout().expect("an attempt");
+    core.handle_timeout(at);
+    drain(&mut core);
+    core.stream_event(
+        secs(1),
+        AgentEvent {
+            r#type: Some(agent_event::Type::Registered as i32),
+            registered: Some(Registered {
+                agent_id: mesos_proto::v1::AgentId { value: "a-S0".into() },
+                master_info: MasterInfo::default(),
+                ping_interval_seconds: Some(15.0),
+            }),
+            ..Default::default()
+        },
+    );
+    drain(&mut core);
+    core
+}
+
+fn drain(core: &mut AgentCore) -> Vec<Output> {
+    std::iter::from_fn(|| core.poll_output()).collect()
+}
+
+fn framework() -> FrameworkInfo {
+    FrameworkInfo {
+        id: Some(FrameworkId { value: FW.into() }),
+        name: "test".into(),
+        user: "nobody".into(),
+        ..Default::default()
+    }
+}
+
+fn command_task(id: &str) -> TaskInfo {
+    TaskInfo {
+        name: id.into(),
+        task_id: TaskId { value: id.into() },
+        command: Some(CommandInfo { value: Some("sleep 100".into()), ..Default::default() }),
+        ..Default::default()
+    }
+}
+
+fn run(core: &mut AgentCore, task: TaskInfo) -> Vec<Output> {
+    core.stream_event(
+        secs(2),
+        AgentEvent {
+            r#type: Some(agent_event::Type::RunTask as i32),
+            run_task: Some(RunTask { framework: framework(), task }),
+            ..Default::default()
+        },
+    );
+    drain(core)
+}
+
+fn executor_call(executor: &str, kind: call::Type) -> Call {
+    Call {
+        executor_id: ExecutorId { value: executor.into() },
+        framework_id: FrameworkId { value: FW.into() },
+        r#type: Some(kind as i32),
+        ..Default::default()
+    }
+}
+
+fn subscribe(core: &mut AgentCore, connection: u64, executor: &str) -> Vec<Output> {
+    let mut call = executor_call(executor, call::Type::Subscribe);
+    call.subscribe = Some(call::Subscribe::default());
+    core.executor_subscribe(secs(3), connection, call).expect("subscribes");
+    drain(core)
+}
+
+fn uuid(n: u8) -> Vec<u8> {
+    let mut uuid = [n; 16];
+    uuid[6] = 0x40 | (n & 0x0f);
+    uuid[8] = 0x80 | (n & 0x3f);
+    uuid.to_vec()
+}
+
+fn update(core: &mut AgentCore, executor: &str, task: &str, state: TaskState, n: u8) -> Vec<Output> {
+    let mut call = executor_call(executor, call::Type::Update);
+    call.update = Some(call::Update {
+        status: TaskStatus {
+            task_id: TaskId { value: task.into() },
+            state: state as i32,
+            source: Some(task_status::Source::SourceExecutor as i32),
+            uuid: Some(uuid(n)),
+            ..Default::default()
+        },
+    });
+    core.executor_call(secs(4), call).expect("update accepted");
+    drain(core)
+}
+
+fn events(outputs: &[Output]) -> Vec<event::Type> {
+    outputs
+        .iter()
+        .filter_map(|o| match o {
+            Output::ToExecutor { event, .. } => event.r#type.and_then(|t| event::Type::try_from(t).ok()),
+            _ => None,
+        })
+        .collect()
+}
+
+fn updates_sent(outputs: &[Output]) -> Vec<(String, TaskState, Option<task_status::Reason>)> {
+    outputs
+        .iter()
+        .filter_map(|o| match o {
+            Output::Send(call) => call.status_update.as_ref().map(|u| {
+                (
+                    u.status.task_id.value.clone(),
+                    TaskState::try_from(u.status.state).unwrap_or(TaskState::TaskLost),
+                    u.status.reason.and_then(|r| task_status::Reason::try_from(r).ok()),
+                )
+            }),
+            _ => None,
+        })
+        .collect()
+}
+
+fn ack(core: &mut AgentCore, outputs: &[Output]) {
+    for output in outputs {
+        if let Output::Send(call) = output
+            && let Some(update) = &call.status_update
+        {
+            core.stream_event(
+                secs(5),
+                AgentEvent {
+                    r#type: Some(agent_event::Type::Acknowledge as i32),
+                    acknowledge: Some(Acknowledge {
+                        framework_id: FrameworkId { value: FW.into() },
+                        task_id: update.status.task_id.clone(),
+                        uuid: update.status.uuid.clone().unwrap_or_default(),
+                    }),
+                    ..Default::default()
+                },
+            );
+        }
+    }
+}
+
+fn launched(outputs: &[Output]) -> &mesos_agent_core::executors::ContainerLaunch {
+    outputs
+        .iter()
+        .find_map(|o| match o {
+            Output::LaunchContainer(launch) => Some(launch.as_ref()),
+            _ => None,
+        })
+        .expect("a container launch")
+}
+
+#[test]
+fn a_command_task_runs_under_a_generated_command_executor_to_completion() {
+    let mut core = agent();
+    let outputs = run(&mut core, command_task("t1"));
+    let launch = launched(&outputs);
+    assert_eq!(launch.executor_id, "t1", "the command executor takes the task's id");
+    assert_eq!(launch.command.value.as_deref(), Some("/opt/mesos/mesos-executor"));
+    assert_eq!(
+        launch.directory,
+        format!("/work/slaves/a-S0/frameworks/{FW}/executors/t1/runs/{}", launch.container_id)
+    );
+    let env: std::collections::BTreeMap<_, _> = launch.environment.iter().cloned().collect();
+    assert_eq!(env["MESOS_EXECUTOR_ID"], "t1");
+    assert_eq!(env["MESOS_AGENT_ENDPOINT"], "127.0.0.1:5051");
+    assert_eq!(env["MESOS_DIRECTORY"], launch.directory);
+    assert_eq!(launch.user.as_deref(), Some("nobody"), "--switch_user runs as the framework's user");
+    assert!(updates_sent(&outputs).is_empty(), "nothing is reported while the executor starts");
+
+    let outputs = subscribe(&mut core, 7, "t1");
+    assert_eq!(events(&outputs), vec![event::Type::Subscribed, event::Type::Launch]);
+    let Output::ToExecutor { event, .. } = &outputs[0] else { panic!("SUBSCRIBED first") };
+    let subscribed = event.subscribed.as_ref().expect("body");
+    assert_eq!(subscribed.framework_info.id.as_ref().map(|i| i.value.as_str()), Some(FW));
+    assert_eq!(subscribed.agent_info.id.as_ref().map(|i| i.value.as_str()), Some("a-S0"));
+
+    let outputs = update(&mut core, "t1", "t1", TaskState::TaskRunning, 1);
+    assert_eq!(events(&outputs), vec![event::Type::Acknowledged]);
+    assert_eq!(updates_sent(&outputs), vec![("t1".into(), TaskState::TaskRunning, None)]);
+    ack(&mut core, &outputs);
+    let outputs = update(&mut core, "t1", "t1", TaskState::TaskFinished, 2);
+    assert_eq!(updates_sent(&drain_after(&outputs)), vec![("t1".into(), TaskState::TaskFinished, None)]);
+    // The same update again (an executor retrying) is acknowledged but not forwarded twice.
+    let again = update(&mut core, "t1", "t1", TaskState::TaskFinished, 2);
+    assert_eq!(events(&again), vec![event::Type::Acknowledged]);
+    assert!(updates_sent(&again).is_empty());
+    ack(&mut core, &outputs);
+
+    // The executor exits after its task: no extra update, and the command executor's end
+    // is not reported to the master (it never knew of it).
+    let container = core.frameworks()[FW].executors["t1"].container_id.clone();
+    core.container_exited(secs(6), &container, Some(0));
+    let outputs = drain(&mut core);
+    assert!(updates_sent(&outputs).is_empty());
+    assert!(!outputs.iter().any(|o| matches!(o, Output::Send(c) if c.executor_exited.is_some())));
+    assert!(core.frameworks().is_empty(), "the framework's last executor ended");
+    let completed = &core.completed_frameworks()[0].completed_executors[0];
+    assert_eq!(completed.completed_tasks[0].state, TaskState::TaskFinished);
+}
+
+fn drain_after(outputs: &[Output]) -> Vec<Output> {
+    outputs.to_vec()
+}
+
+#[test]
+fn an_executor_that_never_subscribes_is_destroyed_and_its_tasks_fail() {
+    let mut core = agent();
+    let outputs = run(&mut core, command_task("t1"));
+    let container = launched(&outputs).container_id.clone();
+    core.handle_timeout(secs(2) + Duration::from_secs(60));
+    let outputs = drain(&mut core);
+    assert!(outputs.contains(&Output::DestroyContainer { container_id: container.clone() }));
+    core.container_exited(secs(70), &container, Some(9));
+    let outputs = drain(&mut core);
+    assert_eq!(
+        updates_sent(&outputs),
+        vec![(
+            "t1".into(),
+            TaskState::TaskFailed,
+            Some(task_status::Reason::ReasonExecutorRegistrationTimeout)
+        )]
+    );
+}
+
+#[test]
+fn a_custom_executor_that_dies_fails_its_running_tasks_and_the_master_hears_of_it() {
+    let mut core = agent();
+    let mut task = command_task("t1");
+    task.command = None;
+    task.executor = Some(ExecutorInfo {
+        executor_id: ExecutorId { value: "ex".into() },
+        command: Some(CommandInfo { value: Some("./my-executor".into()), ..Default::default() }),
+        ..Default::default()
+    });
+    let outputs = run(&mut core, task);
+    assert_eq!(launched(&outputs).command.value.as_deref(), Some("./my-executor"));
+    let container = launched(&outputs).container_id.clone();
+    subscribe(&mut core, 1, "ex");
+    let outputs = update(&mut core, "ex", "t1", TaskState::TaskRunning, 1);
+    ack(&mut core, &outputs);
+    core.container_exited(secs(9), &container, Some(3 << 8));
+    let outputs = drain(&mut core);
+    assert!(outputs.contains(&Output::CloseExecutorStream { connection: 1 }));
+    let sent = updates_sent(&outputs);
+    assert_eq!(
+        sent,
+        vec![("t1".into(), TaskState::TaskFailed, Some(task_status::Reason::ReasonExecutorTerminated))]
+    );
+    let message = outputs
+        .iter()
+        .find_map(|o| match o {
+            Output::Send(c) => c.status_update.as_ref().and_then(|u| u.status.message.clone()),
+            _ => None,
+        })
+        .expect("a message");
+    assert!(message.contains("exited with status 3"), "{message}");
+    let exited: Vec<&AgentCall> = outputs
+        .iter()
+        .filter_map(|o| match o {
+            Output::Send(c) if c.r#type == Some(agent_call::Type::ExecutorExited as i32) => Some(c.as_ref()),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(exited.len(), 1);
+    assert_eq!(exited[0].executor_exited.as_ref().map(|e| e.status), Some(3 << 8));
+}
+
+#[test]
+fn killing_a_queued_task_reports_it_killed_and_stops_the_idle_executor() {
+    let mut core = agent();
+    let outputs = run(&mut core, command_task("t1"));
+    let container = launched(&outputs).container_id.clone();
+    core.stream_event(
+        secs(3),
+        AgentEvent {
+            r#type: Some(agent_event::Type::KillTask as i32),
+            kill_task: Some(KillTask {
+                framework_id: FrameworkId { value: FW.into() },
+                task_id: TaskId { value: "t1".into() },
+                kill_policy: None,
+            }),
+            ..Default::default()
+        },
+    );
+    let outputs = drain(&mut core);
+    assert_eq!(
+        updates_sent(&outputs),
+        vec![("t1".into(), TaskState::TaskKilled, Some(task_status::Reason::ReasonTaskKilledDuringLaunch))]
+    );
+    assert!(outputs.contains(&Output::DestroyContainer { container_id: container }));
+    // An executor subscribing late is told to shut down.
+    let outputs = subscribe(&mut core, 4, "t1");
+    assert_eq!(events(&outputs), vec![event::Type::Shutdown]);
+}
+
+#[test]
+fn killing_a_delivered_task_goes_to_the_executor_with_the_policy() {
+    let mut core = agent();
+    run(&mut core, command_task("t1"));
+    subscribe(&mut core, 1, "t1");
+    let policy = mesos_proto::v1::KillPolicy {
+        grace_period: Some(mesos_proto::v1::DurationInfo { nanoseconds: 2_000_000_000 }),
+    };
+    core.stream_event(
+        secs(3),
+        AgentEvent {
+            r#type: Some(agent_event::Type::KillTask as i32),
+            kill_task: Some(KillTask {
+                framework_id: FrameworkId { value: FW.into() },
+                task_id: TaskId { value: "t1".into() },
+                kill_policy: Some(policy),
+            }),
+            ..Default::default()
+        },
+    );
+    let outputs = drain(&mut core);
+    let Some(Output::ToExecutor { connection: 1, event }) = outputs.first() else { panic!("{outputs:?}") };
+    let kill = event.kill.as_ref().expect("KILL");
+    assert_eq!(kill.task_id.value, "t1");
+    assert_eq!(kill.kill_policy, Some(policy));
+    assert!(updates_sent(&outputs).is_empty(), "the executor reports the kill itself");
+}
+
+#[test]
+fn calls_for_unknown_frameworks_or_executors_and_invalid_calls_are_refused() {
+    let mut core = agent();
+    run(&mut core, command_task("t1"));
+    let mut call = executor_call("t1", call::Type::Subscribe);
+    call.subscribe = Some(call::Subscribe::default());
+    let mut wrong_framework = call.clone();
+    wrong_framework.framework_id.value = "other".into();
+    assert_eq!(
+        core.executor_subscribe(secs(3), 1, wrong_framework),
+        Err(ExecutorCallError::FrameworkNotFound)
+    );
+    let mut wrong_executor = call.clone();
+    wrong_executor.executor_id.value = "other".into();
+    assert_eq!(core.executor_subscribe(secs(3), 1, wrong_executor), Err(ExecutorCallError::ExecutorNotFound));
+    let mut staging = executor_call("t1", call::Type::Update);
+    staging.update = Some(call::Update {
+        status: TaskStatus {
+            task_id: TaskId { value: "t1".into() },
+            state: TaskState::TaskStaging as i32,
+            source: Some(task_status::Source::SourceExecutor as i32),
+            uuid: Some(uuid(1)),
+            ..Default::default()
+        },
+    });
+    assert!(matches!(core.executor_call(secs(3), staging), Err(ExecutorCallError::Invalid(_))));
+    assert!(drain(&mut core).is_empty(), "refused calls change nothing");
+    assert_eq!(core.frameworks()[FW].executors["t1"].state, ExecutorState::Registering);
+}
+
+#[test]
+fn a_task_group_is_delivered_whole_to_the_default_executor() {
+    let mut core = agent();
+    let executor = ExecutorInfo {
+        r#type: Some(executor_info::Type::Default as i32),
+        executor_id: ExecutorId { value: "default".into() },
+        ..Default::default()
+    };
+    core.stream_event(
+        secs(2),
+        AgentEvent {
+            r#type: Some(agent_event::Type::RunTaskGroup as i32),
+            run_task_group: Some(RunTaskGroup {
+                framework: framework(),
+                executor,
+                task_group: TaskGroupInfo { tasks: vec![command_task("a"), command_task("b")] },
+            }),
+            ..Default::default()
+        },
+    );
+    let outputs = drain(&mut core);
+    assert_eq!(launched(&outputs).command.value.as_deref(), Some("/opt/mesos/mesos-default-executor"));
+    let outputs = subscribe(&mut core, 2, "default");
+    assert_eq!(events(&outputs), vec![event::Type::Subscribed, event::Type::LaunchGroup]);
+    let Output::ToExecutor { event, .. } = &outputs[1] else { panic!() };
+    let tasks = &event.launch_group.as_ref().expect("group").task_group.tasks;
+    assert_eq!(tasks.len(), 2);
+    assert!(tasks.iter().all(|t| t.executor.as_ref().is_some_and(|e| e.executor_id.value == "default")));
+}
+
+#[test]
+fn shutdown_sends_shutdown_then_destroys_after_the_grace_period() {
+    let mut core = agent();
+    let outputs = run(&mut core, command_task("t1"));
+    let container = launched(&outputs).container_id.clone();
+    subscribe(&mut core, 1, "t1");
+    core.stream_event(
+        secs(3),
+        AgentEvent {
+            r#type: Some(agent_event::Type::ShutdownFramework as i32),
+            shutdown_framework: Some(agent_event::ShutdownFramework {
+                framework_id: FrameworkId { value: FW.into() },
+            }),
+            ..Default::default()
+        },
+    );
+    assert_eq!(events(&drain(&mut core)), vec![event::Type::Shutdown]);
+    core.handle_timeout(secs(4));
+    assert!(!drain(&mut core).iter().any(|o| matches!(o, Output::DestroyContainer { .. })));
+    core.handle_timeout(secs(8));
+    assert!(drain(&mut core).contains(&Output::DestroyContainer { container_id: container }));
+}
+
+#[test]
+fn reregistration_reports_the_tasks_the_agent_holds() {
+    let mut core = agent();
+    run(&mut core, command_task("t1"));
+    subscribe(&mut core, 1, "t1");
+    update(&mut core, "t1", "t1", TaskState::TaskRunning, 1);
+    core.stream_closed(secs(5));
+    let at = core.poll_timeout().expect("an attempt");
+    core.handle_timeout(at);
+    let call = drain(&mut core)
+        .into_iter()
+        .find_map(|o| match o {
+            Output::OpenStream(call) => Some(call),
+            _ => None,
+        })
+        .expect("re-registers");
+    let reregister = call.reregister.expect("REREGISTER");
+    assert_eq!(reregister.tasks.len(), 1);
+    assert_eq!(reregister.tasks[0].state, TaskState::TaskRunning as i32);
+    assert_eq!(reregister.tasks[0].executor_id, None, "command executors are the agent's business");
+    assert!(reregister.executors.is_empty());
+    assert_eq!(reregister.frameworks.len(), 1);
+}
+
+#[test]
+fn a_resubscribing_executor_replays_updates_and_staging_tasks_it_lost_are_reported() {
+    let mut core = agent();
+    run(&mut core, command_task("t1"));
+    subscribe(&mut core, 1, "t1");
+    update(&mut core, "t1", "t1", TaskState::TaskRunning, 1);
+    core.executor_stream_closed(1);
+    let mut call = executor_call("t1", call::Type::Subscribe);
+    let replayed = call::Update {
+        status: TaskStatus {
+            task_id: TaskId { value: "t1".into() },
+            state: TaskState::TaskRunning as i32,
+            source: Some(task_status::Source::SourceExecutor as i32),
+            uuid: Some(uuid(1)),
+            ..Default::default()
+        },
+    };
+    call.subscribe =
+        Some(call::Subscribe { unacknowledged_tasks: vec![], unacknowledged_updates: vec![replayed] });
+    core.executor_subscribe(secs(6), 2, call).expect("subscribes again");
+    let outputs = drain(&mut core);
+    assert_eq!(events(&outputs), vec![event::Type::Subscribed, event::Type::Acknowledged]);
+    assert!(updates_sent(&outputs).is_empty(), "the replayed update is a duplicate");
+
+    // A second task delivered, then the executor comes back without it and without updates.
+    run(&mut core, command_task_for("t2", "t1"));
+    core.executor_stream_closed(2);
+    let mut call = executor_call("t1", call::Type::Subscribe);
+    call.subscribe = Some(call::Subscribe::default());
+    core.executor_subscribe(secs(7), 3, call).expect("subscribes again");
+    let outputs = drain(&mut core);
+    assert_eq!(
+        updates_sent(&outputs),
+        vec![("t2".into(), TaskState::TaskLost, Some(task_status::Reason::ReasonAgentRestarted))]
+    );
+}
+
+/// A task for an existing custom-typed executor `executor`.
+fn command_task_for(id: &str, executor: &str) -> TaskInfo {
+    let mut task = command_task(id);
+    task.command = None;
+    task.executor =
+        Some(ExecutorInfo { executor_id: ExecutorId { value: executor.into() }, ..Default::default() });
+    task
+}

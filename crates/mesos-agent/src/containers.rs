@@ -1,0 +1,167 @@
+//! The Mesos containerizer's shell side with the posix launcher: for each
+//! [`ContainerLaunch`] it makes the sandbox (and the run's `latest` link), fetches the URIs,
+//! starts the executor in its own process group and session-less group as the chosen user,
+//! waits for it, and tells the driver how it ended. A destroy request kills the whole group
+//! at once (the executor had its grace period before the core asked for this).
+//!
+//! The [`Containerizer`] trait is what later containerizers (cgroups isolation, Docker) plug
+//! into; [`PosixContainerizer`] is the one there is today.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::Duration;
+
+use mesos_agent_core::executors::ContainerLaunch;
+use mesos_containerizer::fetcher::{Fetcher, UriSpec};
+use mesos_containerizer::{Container, LaunchSpec, Usage};
+use tokio::sync::mpsc;
+
+/// How a container ended, or why it never started.
+#[derive(Debug)]
+pub enum ContainerEnd {
+    /// The sandbox, the fetch or the launch failed; the message says which and why.
+    LaunchFailed(String),
+    /// The executor's process exited with this wait status (`None` if it was never started
+    /// because it was destroyed first, or could not be waited for).
+    Exited(Option<i32>),
+}
+
+/// Runs executors' containers.
+pub trait Containerizer: Send + Sync {
+    /// Starts `launch` in the background; `ended` is called once with the outcome. The
+    /// returned handle destroys the container when asked.
+    fn launch(&self, launch: ContainerLaunch, ended: Box<dyn FnOnce(ContainerEnd) + Send>)
+    -> ContainerHandle;
+
+    /// CPU and memory of a running container's main process.
+    fn usage(&self, pid: u32) -> Option<Usage>;
+}
+
+/// Destroys a container; dropping it leaves the container running (executors outlive the
+/// agent).
+#[derive(Debug)]
+pub struct ContainerHandle {
+    destroy: mpsc::UnboundedSender<()>,
+    pid: Arc<std::sync::atomic::AtomicU32>,
+}
+
+impl ContainerHandle {
+    /// Kills the container's whole process group.
+    pub fn destroy(&self) {
+        let _ = self.destroy.send(());
+    }
+
+    /// The executor's pid, once started (0 before).
+    pub fn pid(&self) -> u32 {
+        self.pid.load(std::sync::atomic::Ordering::Relaxed)
+    }
+}
+
+/// The posix launcher: plain processes, no isolation beyond process groups.
+#[derive(Debug)]
+pub struct PosixContainerizer {
+    fetcher: Arc<Fetcher>,
+    /// The agent's own environment, under every executor's (the agent's `MESOS_*` flags
+    /// excluded, so they do not leak into tasks).
+    inherited: Arc<Vec<(String, String)>>,
+}
+
+impl PosixContainerizer {
+    /// A containerizer fetching with `fetcher`.
+    pub fn new(fetcher: Fetcher) -> PosixContainerizer {
+        let inherited = std::env::vars()
+            .filter(|(name, _)| !name.starts_with("MESOS_") && !name.starts_with("LIBPROCESS_"))
+            .collect();
+        PosixContainerizer { fetcher: Arc::new(fetcher), inherited: Arc::new(inherited) }
+    }
+}
+
+impl Containerizer for PosixContainerizer {
+    fn launch(
+        &self,
+        launch: ContainerLaunch,
+        ended: Box<dyn FnOnce(ContainerEnd) + Send>,
+    ) -> ContainerHandle {
+        let (destroy_tx, destroy_rx) = mpsc::unbounded_channel();
+        let pid = Arc::new(std::sync::atomic::AtomicU32::new(0));
+        let task = run(launch, self.fetcher.clone(), self.inherited.clone(), destroy_rx, pid.clone());
+        tokio::spawn(async move { ended(task.await) });
+        ContainerHandle { destroy: destroy_tx, pid }
+    }
+
+    fn usage(&self, pid: u32) -> Option<Usage> {
+        mesos_containerizer::usage(pid)
+    }
+}
+
+async fn run(
+    launch: ContainerLaunch,
+    fetcher: Arc<Fetcher>,
+    inherited: Arc<Vec<(String, String)>>,
+    mut destroy: mpsc::UnboundedReceiver<()>,
+    pid: Arc<std::sync::atomic::AtomicU32>,
+) -> ContainerEnd {
+    let sandbox = PathBuf::from(&launch.directory);
+    if let Err(error) = make_sandbox(&sandbox) {
+        return ContainerEnd::LaunchFailed(format!("cannot create sandbox {}: {error}", sandbox.display()));
+    }
+    let uris: Vec<UriSpec> = launch
+        .uris
+        .iter()
+        .map(|uri| UriSpec {
+            value: uri.value.clone(),
+            executable: uri.executable == Some(true),
+            extract: uri.extract != Some(false),
+            cache: uri.cache == Some(true),
+            output_file: uri.output_file.clone(),
+        })
+        .collect();
+    if !uris.is_empty() {
+        let into = sandbox.clone();
+        let fetch = tokio::task::spawn_blocking(move || fetcher.fetch_all(&uris, &into));
+        tokio::select! {
+            result = fetch => match result {
+                Ok(Ok(_)) => {}
+                Ok(Err(error)) => return ContainerEnd::LaunchFailed(format!("Failed to fetch all URIs: {error}")),
+                Err(error) => return ContainerEnd::LaunchFailed(format!("the fetcher crashed: {error}")),
+            },
+            Some(()) = destroy.recv() => return ContainerEnd::Exited(None),
+        }
+    }
+    let mut environment: std::collections::BTreeMap<String, String> = inherited.iter().cloned().collect();
+    environment.extend(launch.environment.iter().cloned());
+    let command = &launch.command;
+    let spec = LaunchSpec {
+        sandbox,
+        shell: command.shell != Some(false),
+        value: command.value.clone().unwrap_or_default(),
+        arguments: command.arguments.clone(),
+        environment: environment.into_iter().collect(),
+        user: launch.user.clone(),
+    };
+    let mut container = match Container::launch(&spec) {
+        Ok(container) => container,
+        Err(error) => return ContainerEnd::LaunchFailed(error.to_string()),
+    };
+    pid.store(container.pid(), std::sync::atomic::Ordering::Relaxed);
+    let status = tokio::select! {
+        status = container.wait() => status,
+        Some(()) = destroy.recv() => container.kill(Duration::ZERO).await,
+    };
+    use std::os::unix::process::ExitStatusExt;
+    ContainerEnd::Exited(status.ok().map(|s| s.into_raw()))
+}
+
+/// Creates the run's sandbox and points the executor's `runs/latest` link at it.
+fn make_sandbox(sandbox: &Path) -> std::io::Result<()> {
+    std::fs::create_dir_all(sandbox)?;
+    if let (Some(runs), Some(name)) = (sandbox.parent(), sandbox.file_name()) {
+        let latest = runs.join("latest");
+        let temporary = runs.join(format!(".latest.{}", std::process::id()));
+        let _ = std::fs::remove_file(&temporary);
+        std::os::unix::fs::symlink(name, &temporary)?;
+        // rename replaces the old link atomically.
+        std::fs::rename(&temporary, &latest)?;
+    }
+    Ok(())
+}

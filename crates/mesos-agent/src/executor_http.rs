@@ -1,0 +1,161 @@
+//! `/api/v1/executor` (also under `/slave(1)`): the executor API's HTTP side, with the checks
+//! in the order of scheduler-executor-api.md §1.8. SUBSCRIBE answers 200 with a RecordIO
+//! stream of events in the negotiated encoding; every other call answers 202.
+
+use std::pin::Pin;
+use std::task::{Context, Poll};
+
+use bytes::Bytes;
+use http_body_util::BodyExt;
+use http_body_util::combinators::BoxBody;
+use hyper::body::{Body, Frame, Incoming};
+use hyper::header::{self, HeaderValue};
+use hyper::{Method, Request, Response, StatusCode};
+use mesos_agent_core::executors::ExecutorCallError;
+use mesos_proto::media::{self, ContentType};
+use mesos_proto::v1::executor::{Call, Event, call};
+use tokio::sync::{mpsc, oneshot};
+
+use crate::Input;
+
+/// Largest executor call body accepted.
+const MAX_BODY_BYTES: usize = 16 << 20;
+
+/// A response body of any shape.
+pub type HttpBody = BoxBody<Bytes, std::convert::Infallible>;
+
+/// A plain-text response.
+pub fn text(status: StatusCode, message: &str) -> Response<HttpBody> {
+    let mut response = Response::new(http_body_util::Full::new(Bytes::from(message.to_string())).boxed());
+    *response.status_mut() = status;
+    response
+}
+
+/// Handles one executor API request.
+pub async fn handle(request: Request<Incoming>, driver: mpsc::UnboundedSender<Input>) -> Response<HttpBody> {
+    match answer(request, driver).await {
+        Ok(response) | Err(response) => response,
+    }
+}
+
+async fn answer(
+    request: Request<Incoming>,
+    driver: mpsc::UnboundedSender<Input>,
+) -> Result<Response<HttpBody>, Response<HttpBody>> {
+    if request.method() != Method::POST {
+        let mut response = text(StatusCode::METHOD_NOT_ALLOWED, "Expecting 'POST'");
+        response.headers_mut().insert(header::ALLOW, HeaderValue::from_static("POST"));
+        return Err(response);
+    }
+    let (parts, body) = request.into_parts();
+    let content_type = parts.headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok());
+    let format = match media::parse_content_type(content_type) {
+        Ok(format) => format,
+        Err(media::ContentTypeError::Missing) => {
+            return Err(text(StatusCode::BAD_REQUEST, "Expecting 'Content-Type' to be present"));
+        }
+        Err(error) => return Err(text(StatusCode::UNSUPPORTED_MEDIA_TYPE, &error.to_string())),
+    };
+    let bytes = http_body_util::Limited::new(body, MAX_BODY_BYTES)
+        .collect()
+        .await
+        .map_err(|e| text(StatusCode::BAD_REQUEST, &format!("Failed to read request body: {e}")))?
+        .to_bytes();
+    let call: Call = match format {
+        ContentType::Json => mesos_proto::json::from_json_slice(&bytes).map_err(|e| {
+            text(StatusCode::BAD_REQUEST, &format!("Failed to convert JSON into Call protobuf: {e}"))
+        })?,
+        ContentType::Protobuf => mesos_proto::wire::decode_proto(&bytes).map_err(|e| {
+            text(StatusCode::BAD_REQUEST, &format!("Failed to parse body into Call protobuf: {e}"))
+        })?,
+    };
+    if let Err(message) = mesos_agent_core::executor_api::validate_executor_call(&call) {
+        return Err(text(StatusCode::BAD_REQUEST, &format!("Failed to validate Executor::Call: {message}")));
+    }
+    let kind = call.r#type.and_then(|t| call::Type::try_from(t).ok()).unwrap_or(call::Type::Unknown);
+    match kind {
+        call::Type::Unknown => Err(text(StatusCode::NOT_IMPLEMENTED, "Call type UNKNOWN is not supported")),
+        call::Type::Heartbeat => Ok(text(StatusCode::ACCEPTED, "")),
+        call::Type::Subscribe => {
+            let accept = parts.headers.get(header::ACCEPT).and_then(|v| v.to_str().ok());
+            let Some(stream_format) = media::negotiate_accept(accept) else {
+                return Err(text(
+                    StatusCode::NOT_ACCEPTABLE,
+                    "Expecting 'Accept' to allow 'application/x-protobuf' or 'application/json'",
+                ));
+            };
+            let (events_tx, events_rx) = mpsc::unbounded_channel();
+            let (reply_tx, reply_rx) = oneshot::channel();
+            let subscribe =
+                Input::ExecutorSubscribe { call: Box::new(call), events: events_tx, reply: reply_tx };
+            let connection = ask(&driver, subscribe, reply_rx).await?;
+            let body = EventBody { events: events_rx, format: stream_format, driver, connection };
+            let mut response = Response::new(body.boxed());
+            response
+                .headers_mut()
+                .insert(header::CONTENT_TYPE, HeaderValue::from_static(stream_format.as_str()));
+            Ok(response)
+        }
+        call::Type::Update | call::Type::Message => {
+            let (reply_tx, reply_rx) = oneshot::channel();
+            ask(&driver, Input::ExecutorCall { call: Box::new(call), reply: reply_tx }, reply_rx).await?;
+            Ok(text(StatusCode::ACCEPTED, ""))
+        }
+    }
+}
+
+async fn ask<T>(
+    driver: &mpsc::UnboundedSender<Input>,
+    input: Input,
+    reply: oneshot::Receiver<Result<T, ExecutorCallError>>,
+) -> Result<T, Response<HttpBody>> {
+    let unavailable = || text(StatusCode::SERVICE_UNAVAILABLE, "Agent is shutting down");
+    driver.send(input).map_err(|_| unavailable())?;
+    match reply.await {
+        Ok(Ok(value)) => Ok(value),
+        Ok(Err(error)) => {
+            let status = match error {
+                ExecutorCallError::Recovering => StatusCode::SERVICE_UNAVAILABLE,
+                _ => StatusCode::BAD_REQUEST,
+            };
+            Err(text(status, &error.to_string()))
+        }
+        Err(_) => Err(unavailable()),
+    }
+}
+
+/// An executor's event stream; tells the driver when the executor goes away.
+struct EventBody {
+    events: mpsc::UnboundedReceiver<Event>,
+    format: ContentType,
+    driver: mpsc::UnboundedSender<Input>,
+    connection: u64,
+}
+
+impl Drop for EventBody {
+    fn drop(&mut self) {
+        let _ = self.driver.send(Input::ExecutorStreamClosed(self.connection));
+    }
+}
+
+impl Body for EventBody {
+    type Data = Bytes;
+    type Error = std::convert::Infallible;
+
+    fn poll_frame(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+    ) -> Poll<Option<Result<Frame<Bytes>, Self::Error>>> {
+        match self.events.poll_recv(cx) {
+            Poll::Ready(Some(event)) => {
+                let payload = match self.format {
+                    ContentType::Json => mesos_proto::json::to_json_vec(&event),
+                    ContentType::Protobuf => prost::Message::encode_to_vec(&event),
+                };
+                Poll::Ready(Some(Ok(Frame::data(Bytes::from(mesos_proto::recordio::frame(&payload))))))
+            }
+            Poll::Ready(None) => Poll::Ready(None),
+            Poll::Pending => Poll::Pending,
+        }
+    }
+}
