@@ -97,6 +97,47 @@ pub struct Executor {
     delivered_any: bool,
     /// What its unfinished tasks become when it ends (default: TASK_FAILED).
     pending_termination: Option<(TaskState, task_status::Reason, String)>,
+    /// Recovered after an agent restart (its deadline is the re-registration window).
+    recovered: bool,
+}
+
+impl Executor {
+    /// An executor recovered from checkpoints, waiting until `deadline` to re-subscribe.
+    pub(crate) fn recovered(
+        info: ExecutorInfo,
+        kind: ExecutorKind,
+        container_id: String,
+        directory: String,
+        tasks: BTreeMap<String, TaskRecord>,
+        deadline: Time,
+    ) -> Executor {
+        Executor {
+            info,
+            kind,
+            container_id,
+            directory,
+            state: ExecutorState::Registering,
+            tasks,
+            completed_tasks: Vec::new(),
+            queue: Vec::new(),
+            group_launches: Vec::new(),
+            subscription: None,
+            registration_deadline: Some(deadline),
+            shutdown_deadline: None,
+            delivered_any: true,
+            pending_termination: None,
+            recovered: true,
+        }
+    }
+
+    pub(crate) fn set_pending_termination(
+        &mut self,
+        state: TaskState,
+        reason: task_status::Reason,
+        message: String,
+    ) {
+        self.pending_termination = Some((state, reason, message));
+    }
 }
 
 /// A framework with executors on this agent.
@@ -111,11 +152,11 @@ pub struct Framework {
 }
 
 impl Framework {
-    fn checkpoint(&self) -> bool {
+    pub(crate) fn checkpoint(&self) -> bool {
         self.info.checkpoint == Some(true)
     }
 
-    fn partition_aware(&self) -> bool {
+    pub(crate) fn partition_aware(&self) -> bool {
         self.info
             .capabilities
             .iter()
@@ -220,6 +261,11 @@ impl AgentCore {
             completed_executors: Vec::new(),
         });
         fw.info = framework;
+        let checkpoint = fw.checkpoint();
+        if checkpoint {
+            self.outputs.push_back(Output::CheckpointFramework(Box::new(fw.info.clone())));
+        }
+        let Some(fw) = self.frameworks.get_mut(&framework_id) else { return };
         let usable = fw
             .executors
             .get(&executor_id)
@@ -242,7 +288,28 @@ impl AgentCore {
         }
         if usable.is_none() {
             let launch = self.new_executor(&framework_id, info, kind);
+            if checkpoint
+                && let Some(executor) =
+                    self.frameworks.get(&framework_id).and_then(|f| f.executors.get(&executor_id))
+            {
+                self.outputs.push_back(Output::CheckpointExecutor {
+                    framework_id: framework_id.clone(),
+                    info: Box::new(executor.info.clone()),
+                    kind,
+                    container_id: launch.container_id.clone(),
+                    directory: launch.directory.clone(),
+                });
+            }
             self.outputs.push_back(Output::LaunchContainer(Box::new(launch)));
+        }
+        if checkpoint {
+            for task in &tasks {
+                self.outputs.push_back(Output::CheckpointTask {
+                    framework_id: framework_id.clone(),
+                    executor_id: executor_id.clone(),
+                    task: Box::new(task.clone()),
+                });
+            }
         }
         let registration_timeout = self.config.executor_registration_timeout;
         let Some(executor) =
@@ -384,6 +451,7 @@ impl AgentCore {
                     shutdown_deadline: None,
                     delivered_any: false,
                     pending_termination: None,
+                    recovered: false,
                 },
             );
         }
@@ -587,7 +655,9 @@ impl AgentCore {
         let checkpoint = self.frameworks.get(framework_id).is_some_and(Framework::checkpoint);
         let task_id = status.task_id.value.clone();
         let state = TaskState::try_from(status.state).unwrap_or(TaskState::TaskLost);
-        match self.updates.update(now, framework_id, status.clone(), checkpoint) {
+        let accepted = self.updates.update(now, framework_id, status.clone(), checkpoint);
+        self.pump_updates();
+        match accepted {
             Ok(()) => {}
             Err(UpdateError::StreamEnded(_)) => return false,
             Err(_) => return false,
@@ -891,6 +961,10 @@ impl AgentCore {
             for task in &executor.completed_tasks {
                 self.updates.forget(framework_id, &task.info.task_id.value);
             }
+            self.outputs.push_back(Output::ExecutorRemoved {
+                framework_id: framework_id.to_string(),
+                executor_id: executor_id.to_string(),
+            });
             fw.completed_executors.push(executor);
             if fw.completed_executors.len() > MAX_COMPLETED_EXECUTORS_PER_FRAMEWORK {
                 fw.completed_executors.remove(0);
@@ -911,9 +985,24 @@ impl AgentCore {
         let mut timed_out = Vec::new();
         let mut destroy = Vec::new();
         for (framework_id, fw) in &mut self.frameworks {
+            let lost = if fw.partition_aware() { TaskState::TaskGone } else { TaskState::TaskLost };
             for (executor_id, executor) in &mut fw.executors {
                 if executor.registration_deadline.is_some_and(|at| at <= now) {
                     executor.registration_deadline = None;
+                    if executor.recovered && executor.state == ExecutorState::Registering {
+                        // It did not come back after the agent restarted.
+                        executor.pending_termination = Some((
+                            lost,
+                            task_status::Reason::ReasonExecutorReregistrationTimeout,
+                            "The executor did not re-subscribe after the agent restarted".to_string(),
+                        ));
+                        executor.state = ExecutorState::Terminating;
+                        destroy.push(executor.container_id.clone());
+                        continue;
+                    }
+                    if executor.state != ExecutorState::Registering {
+                        continue;
+                    }
                     timed_out.push((framework_id.clone(), executor_id.clone()));
                 }
                 if executor.shutdown_deadline.is_some_and(|at| at <= now) {

@@ -14,6 +14,7 @@ pub mod environment;
 pub mod executor_api;
 pub mod executors;
 pub mod gc;
+pub mod recovery;
 pub mod status_updates;
 
 use std::collections::{BTreeMap, VecDeque};
@@ -154,8 +155,41 @@ pub enum Output {
     CheckpointUpdate {
         /// (framework id, task id).
         key: StreamKey,
+        /// The task's executor.
+        executor_id: String,
         /// The record.
         record: Record,
+    },
+    /// Durably record a checkpointing framework's FrameworkInfo.
+    CheckpointFramework(Box<mesos_proto::v1::FrameworkInfo>),
+    /// Durably record an executor of a checkpointing framework (the shell adds its pid).
+    CheckpointExecutor {
+        /// Framework id.
+        framework_id: String,
+        /// Its ExecutorInfo.
+        info: Box<mesos_proto::v1::ExecutorInfo>,
+        /// Which program it is.
+        kind: executors::ExecutorKind,
+        /// Its container.
+        container_id: String,
+        /// Its sandbox.
+        directory: String,
+    },
+    /// Durably record a task of a checkpointing framework.
+    CheckpointTask {
+        /// Framework id.
+        framework_id: String,
+        /// Its executor.
+        executor_id: String,
+        /// The task.
+        task: Box<mesos_proto::v1::TaskInfo>,
+    },
+    /// An executor and all its tasks are done: its checkpoints can go.
+    ExecutorRemoved {
+        /// Framework id.
+        framework_id: String,
+        /// Executor id.
+        executor_id: String,
     },
     /// An executor ended: its sandbox may be garbage collected later.
     ExecutorTerminated {
@@ -185,6 +219,8 @@ pub struct AgentCore {
     completed_frameworks: Vec<Framework>,
     /// Container id → (framework id, executor id).
     containers: BTreeMap<String, (String, String)>,
+    /// After a recovery, executors get this long to re-subscribe before the agent registers.
+    registration_not_before: Option<Time>,
 }
 
 impl AgentCore {
@@ -206,13 +242,15 @@ impl AgentCore {
             frameworks: BTreeMap::new(),
             completed_frameworks: Vec::new(),
             containers: BTreeMap::new(),
+            registration_not_before: None,
         }
     }
 
     /// Begins: the first attempt waits a random time up to the backoff factor, so a fleet of
     /// agents restarting together does not hit the master at once.
     pub fn start(&mut self, now: Time) {
-        self.schedule_attempt(now);
+        let from = self.registration_not_before.take().map_or(now, |at| at.max(now));
+        self.schedule_attempt(from);
     }
 
     /// The agent's id, once the master assigned one.
@@ -227,24 +265,46 @@ impl AgentCore {
 
     /// The next effect.
     pub fn poll_output(&mut self) -> Option<Output> {
+        self.pump_updates();
+        self.outputs.pop_front()
+    }
+
+    /// Turns the status-update manager's effects into outputs at once, so they keep their
+    /// order with the outputs that follow (an acknowledgement's checkpoint before the
+    /// removal of the executor's checkpoints).
+    pub(crate) fn pump_updates(&mut self) {
         while let Some(effect) = self.updates.poll_effect() {
-            if let Effect::Checkpoint { key, record } = effect {
-                self.outputs.push_back(Output::CheckpointUpdate { key, record });
-            } else if let Effect::Forward { framework_id, status, latest_state } = effect {
-                let call = AgentCall {
-                    r#type: Some(agent_call::Type::StatusUpdate as i32),
-                    agent_id: self.agent_id.as_ref().map(|id| AgentId { value: id.clone() }),
-                    status_update: Some(StatusUpdate {
-                        framework_id: FrameworkId { value: framework_id },
-                        status: *status,
-                        latest_state: Some(latest_state as i32),
-                    }),
-                    ..Default::default()
-                };
-                self.outputs.push_back(Output::Send(Box::new(call)));
+            match effect {
+                Effect::Checkpoint { key, record } => {
+                    let executor_id = self.frameworks.get(&key.0).and_then(|f| {
+                        f.executors
+                            .iter()
+                            .find(|(_, e)| {
+                                e.tasks.contains_key(&key.1)
+                                    || e.completed_tasks.iter().any(|t| t.info.task_id.value == key.1)
+                            })
+                            .map(|(id, _)| id.clone())
+                    });
+                    // Updates for tasks the agent does not hold need no checkpoint.
+                    if let Some(executor_id) = executor_id {
+                        self.outputs.push_back(Output::CheckpointUpdate { key, executor_id, record });
+                    }
+                }
+                Effect::Forward { framework_id, status, latest_state } => {
+                    let call = AgentCall {
+                        r#type: Some(agent_call::Type::StatusUpdate as i32),
+                        agent_id: self.agent_id.as_ref().map(|id| AgentId { value: id.clone() }),
+                        status_update: Some(StatusUpdate {
+                            framework_id: FrameworkId { value: framework_id },
+                            status: *status,
+                            latest_state: Some(latest_state as i32),
+                        }),
+                        ..Default::default()
+                    };
+                    self.outputs.push_back(Output::Send(Box::new(call)));
+                }
             }
         }
-        self.outputs.pop_front()
     }
 
     /// When [`AgentCore::handle_timeout`] must be called next.
@@ -361,15 +421,19 @@ impl AgentCore {
                 if let Some(ack) = event.acknowledge {
                     let (framework_id, task_id) = (&ack.framework_id.value, &ack.task_id.value);
                     // A stale or duplicate acknowledgement changes nothing.
-                    if self.updates.acknowledge(now, framework_id, task_id, &ack.uuid).is_ok()
-                        && self.updates.stream_ended(framework_id, task_id)
-                    {
+                    let acknowledged =
+                        self.updates.acknowledge(now, framework_id, task_id, &ack.uuid).is_ok();
+                    self.pump_updates();
+                    if acknowledged && self.updates.stream_ended(framework_id, task_id) {
                         self.task_completed(framework_id, task_id);
                     }
                 }
             }
-            // The master's reconciliation needs no answer from an agent that reports every
-            // task at re-registration and forwards every update reliably.
+            Some(agent_event::Type::ReconcileTasks) => {
+                if let Some(reconcile) = event.reconcile_tasks {
+                    self.reconcile_tasks(now, reconcile.tasks);
+                }
+            }
             _ => {}
         }
     }

@@ -6,8 +6,71 @@ use std::fs;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
+use mesos_agent_core::executors::ExecutorKind;
+use mesos_agent_core::recovery::{RecoveredExecutor, RecoveredFramework, RecoveredTask};
 use mesos_agent_core::status_updates::Record;
-use mesos_proto::v1::AgentInfo;
+use mesos_proto::v1::{AgentInfo, ExecutorInfo, FrameworkInfo, TaskInfo};
+
+/// An executor's checkpoint: its info and the run it is in.
+#[derive(Clone, PartialEq, prost::Message)]
+pub struct ExecutorCheckpoint {
+    /// The ExecutorInfo.
+    #[prost(message, required, tag = "1")]
+    pub info: ExecutorInfo,
+    /// Its container.
+    #[prost(string, tag = "2")]
+    pub container_id: String,
+    /// Its sandbox.
+    #[prost(string, tag = "3")]
+    pub directory: String,
+    /// 1 command, 2 default, 3 custom.
+    #[prost(int32, tag = "4")]
+    pub kind: i32,
+}
+
+impl ExecutorCheckpoint {
+    /// The record of an executor of `kind`.
+    pub fn new(info: ExecutorInfo, kind: ExecutorKind, container_id: String, directory: String) -> Self {
+        let kind = match kind {
+            ExecutorKind::Command => 1,
+            ExecutorKind::Default => 2,
+            ExecutorKind::Custom => 3,
+        };
+        ExecutorCheckpoint { info, container_id, directory, kind }
+    }
+}
+
+fn list_dirs(dir: &Path) -> Result<Vec<PathBuf>, CheckpointError> {
+    match fs::read_dir(dir) {
+        Ok(entries) => {
+            let mut dirs: Vec<PathBuf> =
+                entries.filter_map(Result::ok).map(|e| e.path()).filter(|p| p.is_dir()).collect();
+            dirs.sort();
+            Ok(dirs)
+        }
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Vec::new()),
+        Err(source) => Err(CheckpointError::Io { path: dir.to_path_buf(), source }),
+    }
+}
+
+fn read_message<M: Message + Default>(path: &Path, latest: &Path) -> Result<M, CheckpointError> {
+    let bytes = fs::read(path).map_err(|source| CheckpointError::Io { path: path.to_path_buf(), source })?;
+    M::decode(bytes.as_slice()).map_err(|e| CheckpointError::Corrupt {
+        path: path.to_path_buf(),
+        reason: e.to_string(),
+        latest: latest.to_path_buf(),
+    })
+}
+
+/// `pid start_time` from a pid file; `(None, 0)` if missing or unreadable (the executor
+/// never started, or the agent died before writing it).
+fn read_pid(path: &Path) -> (Option<u32>, u64) {
+    let text = fs::read_to_string(path).unwrap_or_default();
+    let mut parts = text.split_whitespace();
+    let pid = parts.next().and_then(|p| p.parse().ok());
+    let start = parts.next().and_then(|s| s.parse().ok()).unwrap_or(0);
+    (pid, start)
+}
 
 const UPDATE_RECORD: u8 = 1;
 const ACK_RECORD: u8 = 2;
@@ -100,14 +163,137 @@ impl Meta {
         self.slaves.join("latest")
     }
 
-    fn updates_path(&self, agent_id: &str, framework_id: &str, task_id: &str) -> PathBuf {
-        self.slaves
-            .join(agent_id)
-            .join("frameworks")
-            .join(framework_id)
+    fn framework_dir(&self, agent_id: &str, framework_id: &str) -> PathBuf {
+        self.slaves.join(agent_id).join("frameworks").join(framework_id)
+    }
+
+    fn executor_dir(&self, agent_id: &str, framework_id: &str, executor_id: &str) -> PathBuf {
+        self.framework_dir(agent_id, framework_id).join("executors").join(executor_id)
+    }
+
+    fn updates_path(&self, agent_id: &str, framework_id: &str, executor_id: &str, task_id: &str) -> PathBuf {
+        self.executor_dir(agent_id, framework_id, executor_id)
             .join("tasks")
             .join(task_id)
             .join("task.updates")
+    }
+
+    /// Records a checkpointing framework's FrameworkInfo.
+    pub fn checkpoint_framework(&self, agent_id: &str, info: &FrameworkInfo) -> Result<(), CheckpointError> {
+        let framework_id = info.id.as_ref().map(|id| id.value.as_str()).unwrap_or_default();
+        write_atomically(
+            &self.framework_dir(agent_id, framework_id).join("framework.info"),
+            &info.encode_to_vec(),
+        )
+    }
+
+    /// Records an executor (its run replaces any earlier one).
+    pub fn checkpoint_executor(
+        &self,
+        agent_id: &str,
+        framework_id: &str,
+        record: &ExecutorCheckpoint,
+    ) -> Result<(), CheckpointError> {
+        let dir = self.executor_dir(agent_id, framework_id, &record.info.executor_id.value);
+        write_atomically(&dir.join("executor.info"), &record.encode_to_vec())
+    }
+
+    /// Where the executor's pid goes once it is started.
+    pub fn pid_path(&self, agent_id: &str, framework_id: &str, executor_id: &str) -> PathBuf {
+        self.executor_dir(agent_id, framework_id, executor_id).join("forked.pid")
+    }
+
+    /// Records a task given to an executor.
+    pub fn checkpoint_task(
+        &self,
+        agent_id: &str,
+        framework_id: &str,
+        executor_id: &str,
+        task: &TaskInfo,
+    ) -> Result<(), CheckpointError> {
+        let dir =
+            self.executor_dir(agent_id, framework_id, executor_id).join("tasks").join(&task.task_id.value);
+        write_atomically(&dir.join("task.info"), &task.encode_to_vec())
+    }
+
+    /// Forgets an executor whose tasks are all done.
+    pub fn remove_executor(&self, agent_id: &str, framework_id: &str, executor_id: &str) {
+        let dir = self.executor_dir(agent_id, framework_id, executor_id);
+        if let Err(error) = fs::remove_dir_all(&dir)
+            && error.kind() != std::io::ErrorKind::NotFound
+        {
+            tracing::warn!(path = %dir.display(), "cannot remove executor checkpoint: {error}");
+        }
+        let framework = self.framework_dir(agent_id, framework_id);
+        let empty = fs::read_dir(framework.join("executors")).map(|mut d| d.next().is_none()).unwrap_or(true);
+        if empty {
+            let _ = fs::remove_dir_all(&framework);
+        }
+    }
+
+    /// Everything checkpointed for `agent_id`: frameworks, executors (with whether their
+    /// process still runs) and tasks with their update records. With `strict` a file that
+    /// cannot be read or decoded is an error naming it; otherwise it is skipped with a warning.
+    pub fn recover_state(
+        &self,
+        agent_id: &str,
+        strict: bool,
+    ) -> Result<Vec<RecoveredFramework>, CheckpointError> {
+        let mut frameworks = Vec::new();
+        let root = self.slaves.join(agent_id).join("frameworks");
+        for framework_dir in list_dirs(&root)? {
+            let info =
+                match read_message::<FrameworkInfo>(&framework_dir.join("framework.info"), &self.latest()) {
+                    Ok(info) => info,
+                    Err(error) if !strict => {
+                        tracing::warn!("skipping a framework checkpoint: {error}");
+                        continue;
+                    }
+                    Err(error) => return Err(error),
+                };
+            let Some(framework_id) = info.id.as_ref().map(|id| id.value.clone()) else { continue };
+            let mut executors = Vec::new();
+            for executor_dir in list_dirs(&framework_dir.join("executors"))? {
+                match self.recover_executor(agent_id, &framework_id, &executor_dir) {
+                    Ok(executor) => executors.push(executor),
+                    Err(error) if !strict => tracing::warn!("skipping an executor checkpoint: {error}"),
+                    Err(error) => return Err(error),
+                }
+            }
+            frameworks.push(RecoveredFramework { info, executors });
+        }
+        Ok(frameworks)
+    }
+
+    fn recover_executor(
+        &self,
+        agent_id: &str,
+        framework_id: &str,
+        dir: &Path,
+    ) -> Result<RecoveredExecutor, CheckpointError> {
+        let record = read_message::<ExecutorCheckpoint>(&dir.join("executor.info"), &self.latest())?;
+        let executor_id = record.info.executor_id.value.clone();
+        let (pid, start_time) = read_pid(&dir.join("forked.pid"));
+        let alive = pid.is_some_and(|pid| mesos_containerizer::process_start_time(pid) == Some(start_time));
+        let mut tasks = Vec::new();
+        for task_dir in list_dirs(&dir.join("tasks"))? {
+            let info = read_message::<TaskInfo>(&task_dir.join("task.info"), &self.latest())?;
+            let records = self.read_updates(agent_id, framework_id, &executor_id, &info.task_id.value)?;
+            tasks.push(RecoveredTask { info, records });
+        }
+        let kind = match record.kind {
+            1 => ExecutorKind::Command,
+            2 => ExecutorKind::Default,
+            _ => ExecutorKind::Custom,
+        };
+        Ok(RecoveredExecutor {
+            info: record.info,
+            kind,
+            container_id: record.container_id,
+            directory: record.directory,
+            alive,
+            tasks,
+        })
     }
 
     /// Appends a status-update record of a checkpointing framework's task and syncs it. A
@@ -116,10 +302,11 @@ impl Meta {
         &self,
         agent_id: &str,
         framework_id: &str,
+        executor_id: &str,
         task_id: &str,
         record: &Record,
     ) -> Result<(), CheckpointError> {
-        let path = self.updates_path(agent_id, framework_id, task_id);
+        let path = self.updates_path(agent_id, framework_id, executor_id, task_id);
         let io = |source| CheckpointError::Io { path: path.clone(), source };
         if let Some(dir) = path.parent() {
             fs::create_dir_all(dir).map_err(io)?;
@@ -146,9 +333,10 @@ impl Meta {
         &self,
         agent_id: &str,
         framework_id: &str,
+        executor_id: &str,
         task_id: &str,
     ) -> Result<Vec<Record>, CheckpointError> {
-        let path = self.updates_path(agent_id, framework_id, task_id);
+        let path = self.updates_path(agent_id, framework_id, executor_id, task_id);
         let bytes = match fs::read(&path) {
             Ok(bytes) => bytes,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
@@ -218,8 +406,13 @@ impl Meta {
     }
 }
 
-fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), CheckpointError> {
+/// Writes `bytes` to `path` so that a crash leaves either the old or the new contents: a
+/// temporary file, fsync, rename, fsync of the directory. Creates missing parents.
+pub fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), CheckpointError> {
     let io = |source| CheckpointError::Io { path: path.to_path_buf(), source };
+    if let Some(dir) = path.parent() {
+        fs::create_dir_all(dir).map_err(io)?;
+    }
     let tmp = path.with_extension("tmp");
     let mut file = fs::File::create(&tmp).map_err(io)?;
     file.write_all(bytes).map_err(io)?;
@@ -252,15 +445,15 @@ mod tests {
             uuid: Some(vec![7; 16]),
             ..Default::default()
         };
-        meta.append_update("a", "f", "t", &Record::Update(Box::new(status.clone()))).unwrap();
-        meta.append_update("a", "f", "t", &Record::Ack(vec![7; 16])).unwrap();
-        let path = meta.updates_path("a", "f", "t");
+        meta.append_update("a", "f", "e", "t", &Record::Update(Box::new(status.clone()))).unwrap();
+        meta.append_update("a", "f", "e", "t", &Record::Ack(vec![7; 16])).unwrap();
+        let path = meta.updates_path("a", "f", "e", "t");
         // A crash in the middle of a third append.
         let mut file = fs::OpenOptions::new().append(true).open(&path).unwrap();
         file.write_all(b"40\n\x01partial").unwrap();
-        let records = meta.read_updates("a", "f", "t").unwrap();
+        let records = meta.read_updates("a", "f", "e", "t").unwrap();
         assert_eq!(records, vec![Record::Update(Box::new(status)), Record::Ack(vec![7; 16])]);
-        assert!(meta.read_updates("a", "f", "other").unwrap().is_empty());
+        assert!(meta.read_updates("a", "f", "e", "other").unwrap().is_empty());
     }
 
     fn info(cpus: f64) -> AgentInfo {

@@ -29,9 +29,23 @@ pub enum ContainerEnd {
 /// Runs executors' containers.
 pub trait Containerizer: Send + Sync {
     /// Starts `launch` in the background; `ended` is called once with the outcome. The
-    /// returned handle destroys the container when asked.
-    fn launch(&self, launch: ContainerLaunch, ended: Box<dyn FnOnce(ContainerEnd) + Send>)
-    -> ContainerHandle;
+    /// executor's pid and start time are written atomically to `pid_file`, if given, so a
+    /// restarted agent can find it. The returned handle destroys the container when asked.
+    fn launch(
+        &self,
+        launch: ContainerLaunch,
+        pid_file: Option<PathBuf>,
+        ended: Box<dyn FnOnce(ContainerEnd) + Send>,
+    ) -> ContainerHandle;
+
+    /// Watches a container found alive after an agent restart (its executor is no longer
+    /// the agent's child): `ended` is called when the process is gone.
+    fn recover(
+        &self,
+        pid: u32,
+        start_time: u64,
+        ended: Box<dyn FnOnce(ContainerEnd) + Send>,
+    ) -> ContainerHandle;
 
     /// CPU and memory of a running container's main process.
     fn usage(&self, pid: u32) -> Option<Usage>;
@@ -80,13 +94,43 @@ impl Containerizer for PosixContainerizer {
     fn launch(
         &self,
         launch: ContainerLaunch,
+        pid_file: Option<PathBuf>,
         ended: Box<dyn FnOnce(ContainerEnd) + Send>,
     ) -> ContainerHandle {
         let (destroy_tx, destroy_rx) = mpsc::unbounded_channel();
         let pid = Arc::new(std::sync::atomic::AtomicU32::new(0));
-        let task = run(launch, self.fetcher.clone(), self.inherited.clone(), destroy_rx, pid.clone());
+        let task =
+            run(launch, self.fetcher.clone(), self.inherited.clone(), destroy_rx, pid.clone(), pid_file);
         tokio::spawn(async move { ended(task.await) });
         ContainerHandle { destroy: destroy_tx, pid }
+    }
+
+    fn recover(
+        &self,
+        pid: u32,
+        start_time: u64,
+        ended: Box<dyn FnOnce(ContainerEnd) + Send>,
+    ) -> ContainerHandle {
+        let (destroy_tx, mut destroy_rx) = mpsc::unbounded_channel::<()>();
+        tokio::spawn(async move {
+            let alive = || pid != 0 && mesos_containerizer::process_start_time(pid) == Some(start_time);
+            let mut destroying = false;
+            while alive() {
+                tokio::select! {
+                    Some(()) = destroy_rx.recv(), if !destroying => {
+                        destroying = true;
+                        mesos_containerizer::kill_group(pid);
+                    }
+                    () = tokio::time::sleep(Duration::from_millis(100)) => {}
+                }
+            }
+            if pid != 0 {
+                // Stragglers of the group go with it.
+                mesos_containerizer::kill_group(pid);
+            }
+            ended(ContainerEnd::Exited(None));
+        });
+        ContainerHandle { destroy: destroy_tx, pid: Arc::new(std::sync::atomic::AtomicU32::new(pid)) }
     }
 
     fn usage(&self, pid: u32) -> Option<Usage> {
@@ -100,6 +144,7 @@ async fn run(
     inherited: Arc<Vec<(String, String)>>,
     mut destroy: mpsc::UnboundedReceiver<()>,
     pid: Arc<std::sync::atomic::AtomicU32>,
+    pid_file: Option<PathBuf>,
 ) -> ContainerEnd {
     let sandbox = PathBuf::from(&launch.directory);
     if let Err(error) = make_sandbox(&sandbox) {
@@ -138,14 +183,28 @@ async fn run(
         arguments: command.arguments.clone(),
         environment: environment.into_iter().collect(),
         user: launch.user.clone(),
+        grouping: mesos_containerizer::Grouping::Session,
     };
     let mut container = match Container::launch(&spec) {
         Ok(container) => container,
         Err(error) => return ContainerEnd::LaunchFailed(error.to_string()),
     };
     pid.store(container.pid(), std::sync::atomic::Ordering::Relaxed);
+    if let Some(path) = pid_file {
+        let start = mesos_containerizer::process_start_time(container.pid()).unwrap_or(0);
+        if let Err(error) =
+            crate::checkpoint::write_atomically(&path, format!("{} {start}", container.pid()).as_bytes())
+        {
+            // Without it a restarted agent cannot reconnect to this executor.
+            tracing::error!(path = %path.display(), "cannot checkpoint the executor's pid: {error}");
+        }
+    }
     let status = tokio::select! {
-        status = container.wait() => status,
+        status = container.wait() => {
+            // An executor that died leaves nothing of its container behind.
+            container.reap_stragglers();
+            status
+        }
         Some(()) = destroy.recv() => container.kill(Duration::ZERO).await,
     };
     use std::os::unix::process::ExitStatusExt;

@@ -60,8 +60,12 @@ pub const SPECS: &[Spec] = &[
         "Free-disk fraction to keep; sandboxes go sooner as the disk fills",
     ),
     Spec::value("disk_watch_interval", Some("1mins"), "How often disk usage is checked for GC"),
-    Spec::value("recover", Some("reconnect"), "Recovery mode").not_yet(),
-    Spec::boolean("strict", true, "Recovery errors are fatal").not_yet(),
+    Spec::value(
+        "recover",
+        Some("reconnect"),
+        "After a restart: 'reconnect' to live executors, or 'cleanup' to kill them and report their tasks",
+    ),
+    Spec::boolean("strict", true, "A checkpoint that cannot be read stops the agent (else it is skipped)"),
     Spec::value(
         "recovery_timeout",
         Some("15mins"),
@@ -134,6 +138,10 @@ pub struct AgentFlags {
     pub launcher_dir: PathBuf,
     /// `--sandbox_directory`.
     pub sandbox_directory: String,
+    /// `--recover`.
+    pub recover: mesos_agent_core::recovery::RecoverMode,
+    /// `--strict`.
+    pub strict: bool,
     /// All flags with values, as `/flags` shows them.
     pub raw: Vec<(String, String)>,
 }
@@ -228,7 +236,16 @@ impl AgentFlags {
                 .and_then(|exe| exe.parent().map(Path::to_path_buf))
                 .unwrap_or_else(|| PathBuf::from(".")),
         };
+        let recover = match flags.get("recover").unwrap_or("reconnect") {
+            "reconnect" => mesos_agent_core::recovery::RecoverMode::Reconnect,
+            "cleanup" => mesos_agent_core::recovery::RecoverMode::Cleanup,
+            other => {
+                return Err(invalid("recover", format!("'{other}' is neither 'reconnect' nor 'cleanup'")));
+            }
+        };
         Ok(AgentFlags {
+            recover,
+            strict: flags.bool("strict"),
             executor_registration_timeout: duration("executor_registration_timeout", 60)?,
             executor_shutdown_grace_period: duration("executor_shutdown_grace_period", 5)?,
             executor_reregistration_timeout,

@@ -194,19 +194,42 @@ pub async fn start(flags: AgentFlags, seed: u64) -> Result<AgentHandle, StartErr
         view.files.attach("/slave/log", dir);
     }
     let server = tokio::spawn(serve(listener, view.clone()));
-    let core = AgentCore::new(config, recovered);
-    let (state_tx, state_rx) = watch::channel((None, false));
+    let mut core = AgentCore::new(config, recovered.clone());
     let fetcher = mesos_containerizer::fetcher::Fetcher {
         frameworks_home: flags.frameworks_home.clone(),
         cache: Some((flags.fetcher_cache_dir.clone(), flags.fetcher_cache_size)),
         timeout: Some(Duration::from_secs(600)),
     };
+    let containerizer: Box<dyn Containerizer> = Box::new(PosixContainerizer::new(fetcher));
+    let mut containers = Containers::new();
+    if let Some(agent_id) = &recovered {
+        let state = meta.recover_state(agent_id, flags.strict)?;
+        for framework in &state {
+            for executor in framework.executors.iter().filter(|e| e.alive) {
+                view.files.attach(&executor.directory, std::path::Path::new(&executor.directory));
+                let framework_id = framework.info.id.as_ref().map(|id| id.value.clone()).unwrap_or_default();
+                let path = meta.pid_path(agent_id, &framework_id, &executor.info.executor_id.value);
+                let (pid, start) = read_pid_file(&path);
+                let inputs = inputs_tx.clone();
+                let id = executor.container_id.clone();
+                let ended = Box::new(move |end| {
+                    let _ = inputs.send(Input::ContainerEnded(id, end));
+                });
+                containers.insert(executor.container_id.clone(), containerizer.recover(pid, start, ended));
+            }
+        }
+        let executors: usize = state.iter().map(|f| f.executors.len()).sum();
+        tracing::info!(executors, mode = ?flags.recover, "recovered checkpointed executors");
+        core.recover(now(), state, flags.recover);
+    }
+    let (state_tx, state_rx) = watch::channel((None, false));
     let shell = Shell {
         meta,
         view,
         master: flags.master.clone(),
         inputs: inputs_tx.clone(),
-        containerizer: Box::new(PosixContainerizer::new(fetcher)),
+        containerizer,
+        containers,
         gc: gc::SandboxGc::new(&flags),
     };
     let task = tokio::spawn(drive(core, shell, inputs_rx, state_tx));
@@ -256,7 +279,16 @@ struct Shell {
     master: String,
     inputs: mpsc::UnboundedSender<Input>,
     containerizer: Box<dyn Containerizer>,
+    containers: Containers,
     gc: gc::SandboxGc,
+}
+
+/// `pid start_time` of a recovered executor (zeros if unreadable: then it is not alive).
+fn read_pid_file(path: &std::path::Path) -> (u32, u64) {
+    let text = std::fs::read_to_string(path).unwrap_or_default();
+    let mut parts = text.split_whitespace().map(|p| p.parse::<u64>().unwrap_or(0));
+    let pid = parts.next().unwrap_or(0);
+    (u32::try_from(pid).unwrap_or(0), parts.next().unwrap_or(0))
 }
 
 async fn drive(
@@ -265,7 +297,7 @@ async fn drive(
     mut inputs: mpsc::UnboundedReceiver<Input>,
     state: watch::Sender<(Option<String>, bool)>,
 ) {
-    let Shell { meta, view, master, inputs: inputs_tx, containerizer, mut gc } = shell;
+    let Shell { meta, view, master, inputs: inputs_tx, containerizer, mut containers, mut gc } = shell;
     core.start(now());
     // The current stream: its generation (to ignore events of replaced streams), its id and
     // the task reading it.
@@ -275,7 +307,9 @@ async fn drive(
     let mut executor_streams: std::collections::BTreeMap<u64, mpsc::UnboundedSender<_>> =
         std::collections::BTreeMap::new();
     let mut next_connection = 0u64;
-    let mut containers: Containers = std::collections::BTreeMap::new();
+    // Pid files of checkpointing executors about to launch, by container id.
+    let mut pid_files: std::collections::BTreeMap<String, std::path::PathBuf> =
+        std::collections::BTreeMap::new();
     loop {
         while let Some(output) = core.poll_output() {
             match output {
@@ -310,11 +344,45 @@ async fn drive(
                         tracing::error!("cannot checkpoint reservations and volumes: {error}");
                     }
                 }
-                Output::CheckpointUpdate { key, record } => {
+                Output::CheckpointUpdate { key, executor_id, record } => {
                     if let Some(agent_id) = core.agent_id()
-                        && let Err(error) = meta.append_update(agent_id, &key.0, &key.1, &record)
+                        && let Err(error) =
+                            meta.append_update(agent_id, &key.0, &executor_id, &key.1, &record)
                     {
                         tracing::error!(task = %key.1, "cannot checkpoint a status update: {error}");
+                    }
+                }
+                Output::CheckpointFramework(info) => {
+                    if let Some(agent_id) = core.agent_id()
+                        && let Err(error) = meta.checkpoint_framework(agent_id, &info)
+                    {
+                        tracing::error!("cannot checkpoint a framework: {error}");
+                    }
+                }
+                Output::CheckpointExecutor { framework_id, info, kind, container_id, directory } => {
+                    let record = checkpoint::ExecutorCheckpoint::new(*info, kind, container_id, directory);
+                    if let Some(agent_id) = core.agent_id()
+                        && let Err(error) = meta.checkpoint_executor(agent_id, &framework_id, &record)
+                    {
+                        tracing::error!("cannot checkpoint an executor: {error}");
+                    }
+                    if let Some(agent_id) = core.agent_id() {
+                        pid_files.insert(
+                            record.container_id.clone(),
+                            meta.pid_path(agent_id, &framework_id, &record.info.executor_id.value),
+                        );
+                    }
+                }
+                Output::CheckpointTask { framework_id, executor_id, task } => {
+                    if let Some(agent_id) = core.agent_id()
+                        && let Err(error) = meta.checkpoint_task(agent_id, &framework_id, &executor_id, &task)
+                    {
+                        tracing::error!("cannot checkpoint a task: {error}");
+                    }
+                }
+                Output::ExecutorRemoved { framework_id, executor_id } => {
+                    if let Some(agent_id) = core.agent_id() {
+                        meta.remove_executor(agent_id, &framework_id, &executor_id);
                     }
                 }
                 Output::LaunchContainer(launch) => {
@@ -326,7 +394,8 @@ async fn drive(
                     let ended = Box::new(move |end| {
                         let _ = inputs.send(Input::ContainerEnded(id, end));
                     });
-                    containers.insert(container_id, containerizer.launch(*launch, ended));
+                    let pid_file = pid_files.remove(&container_id);
+                    containers.insert(container_id, containerizer.launch(*launch, pid_file, ended));
                 }
                 Output::DestroyContainer { container_id } => {
                     if let Some(handle) = containers.get(&container_id) {

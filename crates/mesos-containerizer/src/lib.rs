@@ -1,8 +1,10 @@
 //! Running executors on the agent's machine (issue 3): the posix launcher of Mesos'
-//! containerizer. Each executor runs in a process group of its own, so killing it (or an
-//! executor killing "its own group", as pymesos does on shutdown) never reaches the agent, and
-//! so it outlives an agent restart. Its stdout and stderr go to files in its sandbox. A kill
-//! sends SIGTERM to the whole group, waits the grace period, then sends SIGKILL.
+//! containerizer. Each executor runs in a session (and so a process group) of its own, so
+//! killing it (or an executor killing "its own group", as pymesos does on shutdown) never
+//! reaches the agent, and so it outlives an agent restart; everything it starts stays in its
+//! session, which is how a destroyed container's processes are all found. Its stdout and
+//! stderr go to files in its sandbox. A kill sends SIGTERM to the whole group, waits the
+//! grace period, then sends SIGKILL.
 //!
 //! Isolation (cgroups), images and the Docker containerizer come in later issues; the
 //! containerizer trait that lets them plug in is introduced with the executor work.
@@ -63,6 +65,21 @@ pub struct LaunchSpec {
     pub environment: Vec<(String, String)>,
     /// Run as this user (the sandbox is given to them); `None`: as the agent's user.
     pub user: Option<String>,
+    /// How the process is set apart from its parent.
+    pub grouping: Grouping,
+}
+
+/// How a launched process is set apart.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Grouping {
+    /// A session of its own (an executor): everything it starts stays in that session,
+    /// which is how the container's processes are found and killed without cgroups, and
+    /// no terminal signal of the agent reaches it.
+    #[default]
+    Session,
+    /// A process group of its own within the parent's session (a task under an executor),
+    /// so the executor can signal the task's group without signalling itself.
+    Group,
 }
 
 /// The uid and gid of `user`; switching to another user needs root.
@@ -141,8 +158,13 @@ impl Container {
             .stdin(std::process::Stdio::null())
             .stdout(stdout)
             .stderr(stderr)
-            .process_group(0)
             .kill_on_drop(false);
+        match spec.grouping {
+            Grouping::Group => {
+                command.process_group(0);
+            }
+            Grouping::Session => new_session(&mut command),
+        }
         if let Some((uid, gid)) = owner {
             command.uid(uid).gid(gid);
         }
@@ -163,27 +185,97 @@ impl Container {
     }
 
     /// SIGTERM to the whole process group, SIGKILL after `grace` if the main process is
-    /// still there; returns how it ended.
+    /// still there; returns how it ended. Stragglers (the rest of the group, and of the
+    /// session for a session leader) do not outlive it.
     pub async fn kill(&mut self, grace: Duration) -> std::io::Result<ExitStatus> {
-        signal_group(self.pid, Signal::TERM);
-        match tokio::time::timeout(grace, self.child.wait()).await {
-            Ok(status) => {
-                // Stragglers in the group do not outlive the main process.
-                signal_group(self.pid, Signal::KILL);
-                status
-            }
+        if !grace.is_zero() {
+            signal_group(self.pid, Signal::TERM);
+        }
+        let status = match tokio::time::timeout(grace, self.child.wait()).await {
+            Ok(status) => status,
             Err(_) => {
                 signal_group(self.pid, Signal::KILL);
                 self.child.wait().await
             }
+        };
+        self.reap_stragglers();
+        status
+    }
+
+    /// Kills whatever the container's main process left behind (its group and, for a
+    /// session leader, its session); call after it exited.
+    pub fn reap_stragglers(&self) {
+        signal_group(self.pid, Signal::KILL);
+        kill_session(self.pid);
+    }
+}
+
+/// Starts `command` in a new session (setsid in the child before exec).
+#[allow(unsafe_code)]
+fn new_session(command: &mut Command) {
+    // SAFETY: the closure runs in the forked child before exec and only calls setsid(2),
+    // which is async-signal-safe and touches no memory shared with the parent.
+    unsafe {
+        command.pre_exec(|| rustix::process::setsid().map(|_| ()).map_err(std::io::Error::from));
+    }
+}
+
+/// SIGKILLs every process in session `sid` (scanning `/proc`, a few rounds to catch forks
+/// in flight); returns how many were signalled.
+pub fn kill_session(sid: u32) -> usize {
+    let mut killed = 0;
+    for _ in 0..3 {
+        let members = session_members(sid);
+        if members.is_empty() {
+            break;
+        }
+        for pid in members {
+            if let Some(pid) = i32::try_from(pid).ok().and_then(Pid::from_raw) {
+                let _ = rustix::process::kill_process(pid, Signal::KILL);
+                killed += 1;
+            }
         }
     }
+    killed
+}
+
+fn session_members(sid: u32) -> Vec<u32> {
+    let Ok(entries) = std::fs::read_dir("/proc") else { return Vec::new() };
+    entries
+        .filter_map(Result::ok)
+        .filter_map(|e| e.file_name().to_str().and_then(|n| n.parse::<u32>().ok()))
+        .filter(|pid| {
+            let Ok(stat) = std::fs::read_to_string(format!("/proc/{pid}/stat")) else { return false };
+            let Some((_, after)) = stat.rsplit_once(')') else { return false };
+            let fields: Vec<&str> = after.split_whitespace().collect();
+            // state ppid pgrp session ...; zombies are already dead.
+            fields.first() != Some(&"Z") && fields.get(3).and_then(|s| s.parse::<u32>().ok()) == Some(sid)
+        })
+        .collect()
 }
 
 fn signal_group(pgid: u32, signal: Signal) {
     let Some(pid) = i32::try_from(pgid).ok().and_then(Pid::from_raw) else { return };
     // The group may already be gone; that is what we wanted.
     let _ = rustix::process::kill_process_group(pid, signal);
+}
+
+/// A process' start time (clock ticks since boot, from `/proc/<pid>/stat`), which together
+/// with the pid identifies it across pid reuse; `None` if it is gone or a zombie.
+pub fn process_start_time(pid: u32) -> Option<u64> {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+    let after = stat.rsplit_once(')')?.1;
+    let fields: Vec<&str> = after.split_whitespace().collect();
+    if fields.first() == Some(&"Z") || fields.first() == Some(&"X") {
+        return None;
+    }
+    fields.get(19)?.parse().ok()
+}
+
+/// Kills a recovered container at once: its process group and its session.
+pub fn kill_group(pgid: u32) {
+    signal_group(pgid, Signal::KILL);
+    kill_session(pgid);
 }
 
 /// CPU time and memory of a process, from `/proc` (for `/monitor/statistics`).
@@ -222,6 +314,12 @@ fn usage_from(proc_root: &Path, pid: u32) -> Option<Usage> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn this_process_has_a_start_time_and_a_missing_one_has_none() {
+        assert!(process_start_time(std::process::id()).is_some());
+        assert!(process_start_time(u32::MAX - 1).is_none());
+    }
 
     #[test]
     fn usage_reads_proc_stat_even_with_spaces_in_the_name() {

@@ -12,6 +12,7 @@ fn spec(dir: &std::path::Path, command: &str) -> LaunchSpec {
         arguments: vec![],
         environment: vec![("GREETING".into(), "hello".into()), ("PATH".into(), "/usr/bin:/bin".into())],
         user: None,
+        grouping: mesos_containerizer::Grouping::Session,
     }
 }
 
@@ -122,4 +123,48 @@ async fn argv_commands_run_without_a_shell_and_bad_commands_fail_clearly() {
     missing.shell = false;
     let err = Container::launch(&missing).unwrap_err().to_string();
     assert!(err.contains("/no/such/program"), "{err}");
+}
+
+/// Waits for a pid written to `file`, then returns it.
+async fn pid_from(file: &std::path::Path) -> u32 {
+    for _ in 0..200 {
+        if let Ok(text) = std::fs::read_to_string(file)
+            && let Ok(pid) = text.trim().parse::<u32>()
+        {
+            return pid;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    panic!("no pid in {}", file.display());
+}
+
+fn gone(pid: u32) -> bool {
+    std::fs::read_to_string(format!("/proc/{pid}/stat"))
+        .ok()
+        .is_none_or(|s| s.rsplit_once(')').is_some_and(|(_, rest)| rest.trim_start().starts_with('Z')))
+}
+
+#[tokio::test]
+async fn destroying_a_container_kills_processes_that_left_its_group() {
+    let dir = tempfile::tempdir().unwrap();
+    // The background job makes a process group of its own (as an
+    // executor's tasks do), but it stays in the container's session.
+    let mut container =
+        Container::launch(&spec(dir.path(), "perl -e 'setpgrp(0, 0); sleep 60' & echo $! > job.pid; wait"))
+            .unwrap();
+    let job = pid_from(&dir.path().join("sandbox/job.pid")).await;
+    let stat = std::fs::read_to_string(format!("/proc/{job}/stat")).unwrap();
+    let fields: Vec<String> = stat.rsplit_once(')').unwrap().1.split_whitespace().map(String::from).collect();
+    assert_ne!(fields[2], container.pid().to_string(), "the job has its own group");
+    assert_eq!(fields[3], container.pid().to_string(), "but the container's session");
+    container.kill(Duration::ZERO).await.unwrap();
+    let mut dead = false;
+    for _ in 0..100 {
+        if gone(job) {
+            dead = true;
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    assert!(dead, "the job outside the group is killed with the container");
 }

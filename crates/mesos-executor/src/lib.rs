@@ -276,7 +276,9 @@ impl Executor {
                 Err(error) if tokio::time::Instant::now() >= deadline => return Err(error),
                 Err(error) => {
                     tracing::info!("subscription failed, retrying: {error}");
-                    let max = self.settings.subscription_backoff_max.max(Duration::from_millis(10));
+                    // Half the advertised maximum: a restarted agent waits only that maximum
+                    // for executors, so an attempt must land well inside its window.
+                    let max = (self.settings.subscription_backoff_max / 2).max(Duration::from_millis(10));
                     let pause = rand::thread_rng().gen_range(Duration::ZERO..=max);
                     tokio::time::sleep(pause).await;
                 }
@@ -395,6 +397,8 @@ impl Executor {
             environment: environment.clone(),
             // The agent already started this executor as the task's user.
             user: None,
+            // The task stays in the executor's session, so destroying the container gets it.
+            grouping: mesos_containerizer::Grouping::Group,
         };
         self.update(&task_id, TaskState::TaskStarting, None, None, None);
         let mut container = match Container::launch(&spec) {

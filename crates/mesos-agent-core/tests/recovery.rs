@@ -1,0 +1,304 @@
+//! Checkpoints and recovery in the agent core: what a checkpointing framework's tasks leave
+//! behind, and how a restarted agent reconnects to, or cleans up, what it finds.
+
+use std::time::Duration;
+
+use mesos_agent_core::executors::ExecutorKind;
+use mesos_agent_core::recovery::{RecoverMode, RecoveredExecutor, RecoveredFramework, RecoveredTask};
+use mesos_agent_core::status_updates::Record;
+use mesos_agent_core::{AgentConfig, AgentCore, Output};
+use mesos_proto::internal::agent_event::{Registered, RunTask};
+use mesos_proto::internal::{AgentEvent, agent_event};
+use mesos_proto::v1::executor::call;
+use mesos_proto::v1::{
+    AgentId, AgentInfo, CommandInfo, ExecutorId, ExecutorInfo, FrameworkId, FrameworkInfo, MasterInfo,
+    TaskId, TaskInfo, TaskState, TaskStatus, task_status,
+};
+use mesos_types::Time;
+
+const FW: &str = "fw-1";
+
+fn secs(s: u64) -> Time {
+    Time::from_nanos(s * 1_000_000_000)
+}
+
+fn config() -> AgentConfig {
+    let info = AgentInfo { hostname: "h".into(), ..Default::default() };
+    AgentConfig {
+        executor_reregistration_timeout: Duration::from_secs(2),
+        ..AgentConfig::with_defaults(info, "/work", "127.0.0.1:5051")
+    }
+}
+
+fn drain(core: &mut AgentCore) -> Vec<Output> {
+    std::iter::from_fn(|| core.poll_output()).collect()
+}
+
+fn registered() -> AgentEvent {
+    AgentEvent {
+        r#type: Some(agent_event::Type::Registered as i32),
+        registered: Some(Registered {
+            agent_id: AgentId { value: "a-S0".into() },
+            master_info: MasterInfo::default(),
+            ping_interval_seconds: Some(15.0),
+        }),
+        ..Default::default()
+    }
+}
+
+fn framework() -> FrameworkInfo {
+    FrameworkInfo {
+        id: Some(FrameworkId { value: FW.into() }),
+        name: "f".into(),
+        checkpoint: Some(true),
+        ..Default::default()
+    }
+}
+
+fn task(id: &str) -> TaskInfo {
+    TaskInfo {
+        name: id.into(),
+        task_id: TaskId { value: id.into() },
+        command: Some(CommandInfo { value: Some("sleep 100".into()), ..Default::default() }),
+        ..Default::default()
+    }
+}
+
+fn running(task: &str, n: u8) -> TaskStatus {
+    let mut uuid = [n; 16];
+    uuid[6] = 0x40;
+    uuid[8] = 0x80;
+    TaskStatus {
+        task_id: TaskId { value: task.into() },
+        state: TaskState::TaskRunning as i32,
+        source: Some(task_status::Source::SourceExecutor as i32),
+        uuid: Some(uuid.to_vec()),
+        ..Default::default()
+    }
+}
+
+fn recovered(alive: bool) -> Vec<RecoveredFramework> {
+    vec![RecoveredFramework {
+        info: framework(),
+        executors: vec![RecoveredExecutor {
+            info: ExecutorInfo { executor_id: ExecutorId { value: "t1".into() }, ..Default::default() },
+            kind: ExecutorKind::Command,
+            container_id: "c1".into(),
+            directory: "/work/slaves/a-S0/frameworks/fw-1/executors/t1/runs/c1".into(),
+            alive,
+            tasks: vec![
+                RecoveredTask { info: task("t1"), records: vec![Record::Update(Box::new(running("t1", 1)))] },
+                // Finished and acknowledged before the restart: not recovered.
+                RecoveredTask {
+                    info: task("old"),
+                    records: vec![
+                        Record::Update(Box::new(TaskStatus {
+                            state: TaskState::TaskFinished as i32,
+                            ..running("old", 2)
+                        })),
+                        Record::Ack(running("old", 2).uuid.unwrap_or_default()),
+                    ],
+                },
+            ],
+        }],
+    }]
+}
+
+fn sent_updates(outputs: &[Output]) -> Vec<(String, TaskState, Option<task_status::Reason>)> {
+    outputs
+        .iter()
+        .filter_map(|o| match o {
+            Output::Send(call) => call.status_update.as_ref().map(|u| {
+                (
+                    u.status.task_id.value.clone(),
+                    TaskState::try_from(u.status.state).unwrap_or(TaskState::TaskError),
+                    u.status.reason.and_then(|r| task_status::Reason::try_from(r).ok()),
+                )
+            }),
+            _ => None,
+        })
+        .collect()
+}
+
+/// Acknowledges the replayed RUNNING update of t1, so what queued behind it goes out.
+fn acknowledge_running(core: &mut AgentCore) -> Vec<Output> {
+    core.stream_event(
+        secs(5),
+        AgentEvent {
+            r#type: Some(agent_event::Type::Acknowledge as i32),
+            acknowledge: Some(agent_event::Acknowledge {
+                framework_id: FrameworkId { value: FW.into() },
+                task_id: TaskId { value: "t1".into() },
+                uuid: running("t1", 1).uuid.unwrap_or_default(),
+            }),
+            ..Default::default()
+        },
+    );
+    drain(core)
+}
+
+/// Starts a recovered agent and registers it at the first attempt.
+fn register(core: &mut AgentCore, at: Time) -> Vec<Output> {
+    core.start(at);
+    let attempt = core.poll_timeout().expect("an attempt");
+    core.handle_timeout(attempt);
+    let mut outputs = drain(core);
+    core.stream_event(attempt, registered());
+    outputs.extend(drain(core));
+    outputs
+}
+
+#[test]
+fn a_checkpointing_frameworks_task_leaves_every_record_needed_to_recover_it() {
+    let mut core = AgentCore::new(config(), Some("a-S0".into()));
+    register(&mut core, secs(0));
+    core.stream_event(
+        secs(3),
+        AgentEvent {
+            r#type: Some(agent_event::Type::RunTask as i32),
+            run_task: Some(RunTask { framework: framework(), task: task("t1") }),
+            ..Default::default()
+        },
+    );
+    let outputs = drain(&mut core);
+    assert!(outputs.iter().any(|o| matches!(o, Output::CheckpointFramework(_))));
+    assert!(
+        outputs.iter().any(|o| matches!(o, Output::CheckpointExecutor { kind: ExecutorKind::Command, .. }))
+    );
+    assert!(
+        outputs
+            .iter()
+            .any(|o| matches!(o, Output::CheckpointTask { executor_id, .. } if executor_id == "t1"))
+    );
+    let mut subscribe = mesos_proto::v1::executor::Call {
+        executor_id: ExecutorId { value: "t1".into() },
+        framework_id: FrameworkId { value: FW.into() },
+        r#type: Some(call::Type::Subscribe as i32),
+        subscribe: Some(call::Subscribe::default()),
+        ..Default::default()
+    };
+    core.executor_subscribe(secs(4), 1, subscribe.clone()).expect("subscribes");
+    subscribe.r#type = Some(call::Type::Update as i32);
+    subscribe.subscribe = None;
+    subscribe.update = Some(call::Update { status: running("t1", 1) });
+    core.executor_call(secs(5), subscribe).expect("update");
+    let outputs = drain(&mut core);
+    let checkpointed: Vec<_> = outputs
+        .iter()
+        .filter_map(|o| match o {
+            Output::CheckpointUpdate { key, executor_id, record: Record::Update(_) } => {
+                Some((key.1.clone(), executor_id.clone()))
+            }
+            _ => None,
+        })
+        .collect();
+    assert_eq!(checkpointed, vec![("t1".to_string(), "t1".to_string())]);
+}
+
+#[test]
+fn a_recovered_executor_that_resubscribes_keeps_its_tasks_and_updates_are_resent() {
+    let mut core = AgentCore::new(config(), Some("a-S0".into()));
+    core.recover(secs(0), recovered(true), RecoverMode::Reconnect);
+    assert!(drain(&mut core).is_empty(), "nothing to destroy, nothing to send yet");
+    assert_eq!(core.frameworks()[FW].executors["t1"].tasks.len(), 1, "the acknowledged task is gone");
+    core.start(secs(0));
+    assert!(core.poll_timeout().is_some_and(|at| at >= secs(2)), "registration waits for executors");
+    let subscribe = mesos_proto::v1::executor::Call {
+        executor_id: ExecutorId { value: "t1".into() },
+        framework_id: FrameworkId { value: FW.into() },
+        r#type: Some(call::Type::Subscribe as i32),
+        subscribe: Some(call::Subscribe {
+            unacknowledged_tasks: vec![task("t1")],
+            unacknowledged_updates: vec![],
+        }),
+        ..Default::default()
+    };
+    core.executor_subscribe(secs(1), 9, subscribe).expect("re-subscribes");
+    let outputs = drain(&mut core);
+    assert!(sent_updates(&outputs).is_empty());
+    assert!(!outputs.iter().any(|o| matches!(o, Output::DestroyContainer { .. })));
+    let attempt = core.poll_timeout().expect("attempt");
+    core.handle_timeout(attempt);
+    let open = drain(&mut core);
+    let call = open
+        .iter()
+        .find_map(|o| match o {
+            Output::OpenStream(call) => Some(call.clone()),
+            _ => None,
+        })
+        .expect("re-registers");
+    let reregister = call.reregister.expect("as the same agent");
+    assert_eq!(reregister.tasks.len(), 1);
+    assert_eq!(reregister.tasks[0].state, TaskState::TaskRunning as i32);
+    core.stream_event(attempt, registered());
+    assert_eq!(sent_updates(&drain(&mut core)), vec![("t1".into(), TaskState::TaskRunning, None)]);
+}
+
+#[test]
+fn a_recovered_executor_that_stays_away_is_destroyed_and_its_tasks_are_lost() {
+    let mut core = AgentCore::new(config(), Some("a-S0".into()));
+    core.recover(secs(0), recovered(true), RecoverMode::Reconnect);
+    core.handle_timeout(secs(2));
+    assert!(drain(&mut core).contains(&Output::DestroyContainer { container_id: "c1".into() }));
+    core.container_exited(secs(3), "c1", Some(9));
+    let outputs = register(&mut core, secs(3));
+    assert_eq!(sent_updates(&outputs), vec![("t1".into(), TaskState::TaskRunning, None)], "in order");
+    let lost = sent_updates(&acknowledge_running(&mut core));
+    assert_eq!(
+        lost,
+        vec![(
+            "t1".into(),
+            TaskState::TaskLost,
+            Some(task_status::Reason::ReasonExecutorReregistrationTimeout)
+        )]
+    );
+}
+
+#[test]
+fn a_dead_executor_found_at_startup_loses_its_tasks_at_once() {
+    let mut core = AgentCore::new(config(), Some("a-S0".into()));
+    core.recover(secs(0), recovered(false), RecoverMode::Reconnect);
+    register(&mut core, secs(0));
+    let lost = sent_updates(&acknowledge_running(&mut core));
+    assert_eq!(
+        lost,
+        vec![("t1".into(), TaskState::TaskLost, Some(task_status::Reason::ReasonExecutorTerminated))]
+    );
+}
+
+#[test]
+fn cleanup_destroys_everything_and_reports_it() {
+    let mut core = AgentCore::new(config(), Some("a-S0".into()));
+    core.recover(secs(0), recovered(true), RecoverMode::Cleanup);
+    assert_eq!(drain(&mut core), vec![Output::DestroyContainer { container_id: "c1".into() }]);
+    core.container_exited(secs(1), "c1", Some(9));
+    register(&mut core, secs(1));
+    let lost = sent_updates(&acknowledge_running(&mut core));
+    assert_eq!(
+        lost,
+        vec![("t1".into(), TaskState::TaskLost, Some(task_status::Reason::ReasonAgentRestarted))]
+    );
+}
+
+#[test]
+fn tasks_the_master_expects_but_the_agent_lacks_are_reported_lost() {
+    let mut core = AgentCore::new(config(), Some("a-S0".into()));
+    register(&mut core, secs(0));
+    let missing = mesos_proto::internal::Task {
+        task_id: TaskId { value: "ghost".into() },
+        framework_id: FrameworkId { value: FW.into() },
+        ..Default::default()
+    };
+    core.stream_event(
+        secs(1),
+        AgentEvent {
+            r#type: Some(agent_event::Type::ReconcileTasks as i32),
+            reconcile_tasks: Some(agent_event::ReconcileTasks { tasks: vec![missing] }),
+            ..Default::default()
+        },
+    );
+    assert_eq!(
+        sent_updates(&drain(&mut core)),
+        vec![("ghost".into(), TaskState::TaskLost, Some(task_status::Reason::ReasonReconciliation))]
+    );
+}

@@ -1,0 +1,355 @@
+//! Fault tolerance end to end: the real `mesos-agent` binary killed with SIGKILL while a
+//! checkpointing framework's task runs, then restarted (reconnect and cleanup), and the master
+//! restarted under a running task. The task's later updates must reach the framework once, in
+//! order, and nothing may be reported lost unless cleanup asked for it.
+
+#[path = "../../mesos-master/tests/common/mod.rs"]
+mod common;
+
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::Duration;
+
+use common::{Records, get_json, post};
+use mesos_master::flags::MasterFlags;
+use serde_json::{Value, json};
+
+const JSON: &str = "application/json";
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0").and_then(|l| l.local_addr()).map(|a| a.port()).expect("a port")
+}
+
+fn launcher_dir() -> String {
+    Path::new(env!("CARGO_BIN_EXE_mesos-executor")).parent().expect("bin dir").display().to_string()
+}
+
+/// The agent binary, started and stopped by pid.
+struct AgentProcess {
+    child: Child,
+    args: Vec<String>,
+    log: PathBuf,
+}
+
+impl AgentProcess {
+    fn start(args: Vec<String>, log: PathBuf) -> AgentProcess {
+        let out = std::fs::OpenOptions::new().create(true).append(true).open(&log).expect("log");
+        let err = out.try_clone().expect("log");
+        let child = Command::new(env!("CARGO_BIN_EXE_mesos-agent"))
+            .args(&args)
+            .stdin(Stdio::null())
+            .stdout(out)
+            .stderr(err)
+            .spawn()
+            .expect("the agent starts");
+        AgentProcess { child, args, log }
+    }
+
+    fn kill_9(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+
+    fn restart(&mut self, extra: &[&str]) {
+        self.kill_9();
+        let mut args = self.args.clone();
+        args.extend(extra.iter().map(|s| s.to_string()));
+        let log = self.log.clone();
+        *self = AgentProcess::start(args, log);
+    }
+
+    fn log(&self) -> String {
+        std::fs::read_to_string(&self.log).unwrap_or_default()
+    }
+}
+
+impl Drop for AgentProcess {
+    fn drop(&mut self) {
+        self.kill_9();
+    }
+}
+
+fn agent_args(master: SocketAddr, port: u16, work: &Path) -> Vec<String> {
+    vec![
+        format!("--master={master}"),
+        format!("--work_dir={}", work.display()),
+        format!("--launcher_dir={}", launcher_dir()),
+        format!("--fetcher_cache_dir={}", work.join("cache").display()),
+        "--ip=127.0.0.1".to_string(),
+        format!("--port={port}"),
+        "--registration_backoff_factor=10ms".to_string(),
+        "--executor_reregistration_timeout=4secs".to_string(),
+        "--resources=cpus:2;mem:1024;disk:1024;ports:[31000-31010]".to_string(),
+    ]
+}
+
+/// Waits until the agent at `port` reports itself registered; returns its id.
+async fn registered(port: u16, agent: &AgentProcess) -> String {
+    let addr: SocketAddr = ([127, 0, 0, 1], port).into();
+    for _ in 0..300 {
+        if tokio::net::TcpStream::connect(addr).await.is_ok() {
+            let state = get_json(addr, "/state").await;
+            if state["master_hostname"].is_string()
+                && let Some(id) = state["id"].as_str().filter(|id| !id.is_empty())
+            {
+                return id.to_string();
+            }
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    panic!("the agent did not register; its log:\n{}", agent.log());
+}
+
+struct Scheduler {
+    master: SocketAddr,
+    framework_id: String,
+    stream_id: String,
+    events: Records,
+    /// Every (task, state) seen, in order.
+    seen: Vec<(String, String)>,
+}
+
+impl Scheduler {
+    async fn subscribe(master: SocketAddr, framework_id: Option<&str>) -> Scheduler {
+        let mut info =
+            json!({"user": "root", "name": "recovery", "checkpoint": true, "failover_timeout": 600.0});
+        let mut body = json!({"type": "SUBSCRIBE", "subscribe": {"framework_info": info.clone()}});
+        if let Some(id) = framework_id {
+            info["id"] = json!({"value": id});
+            body = json!({"type": "SUBSCRIBE", "framework_id": {"value": id}, "subscribe": {"framework_info": info}});
+        }
+        let response =
+            post(master, "/api/v1/scheduler", Some(JSON), &[("Accept", JSON)], body.to_string().into_bytes())
+                .await;
+        assert_eq!(response.status(), 200);
+        let stream_id = response.headers()["mesos-stream-id"].to_str().expect("id").to_string();
+        let mut events = Records::new(response);
+        let subscribed = events.expect_json("SUBSCRIBED").await;
+        let framework_id =
+            subscribed["subscribed"]["framework_id"]["value"].as_str().expect("id").to_string();
+        Scheduler { master, framework_id, stream_id, events, seen: Vec::new() }
+    }
+
+    async fn call(&self, kind: &str, body: Value) {
+        let mut call = json!({"type": kind, "framework_id": {"value": self.framework_id}});
+        if let (Some(call), Some(body)) = (call.as_object_mut(), body.as_object()) {
+            call.extend(body.clone());
+        }
+        let response = post(
+            self.master,
+            "/api/v1/scheduler",
+            Some(JSON),
+            &[("Mesos-Stream-Id", &self.stream_id)],
+            call.to_string().into_bytes(),
+        )
+        .await;
+        assert_eq!(response.status(), 202, "{kind}");
+    }
+
+    async fn launch(&mut self, agent_id: &str, id: &str, command: &str) {
+        let offer = self.events.expect_json("OFFERS").await;
+        let offer = &offer["offers"]["offers"][0];
+        let task = json!({
+            "name": id, "task_id": {"value": id}, "agent_id": {"value": agent_id},
+            "resources": [{"name": "cpus", "type": "SCALAR", "scalar": {"value": 0.1}},
+                          {"name": "mem", "type": "SCALAR", "scalar": {"value": 32}}],
+            "command": {"value": command}
+        });
+        self.call(
+            "ACCEPT",
+            json!({"accept": {"offer_ids": [offer["id"]], "operations": [{"type": "LAUNCH", "launch": {"task_infos": [task]}}]}}),
+        )
+        .await;
+    }
+
+    /// Reads updates (acknowledging them) until `task` reaches `state`.
+    async fn until(&mut self, task: &str, state: &str) -> Value {
+        loop {
+            let event = self.events.expect_json("UPDATE").await;
+            let status = event["update"]["status"].clone();
+            if let Some(uuid) = status.get("uuid") {
+                self.call(
+                    "ACKNOWLEDGE",
+                    json!({"acknowledge": {"agent_id": status["agent_id"], "task_id": status["task_id"], "uuid": uuid}}),
+                )
+                .await;
+            }
+            let id = status["task_id"]["value"].as_str().unwrap_or("").to_string();
+            let got = status["state"].as_str().unwrap_or("").to_string();
+            self.seen.push((id.clone(), got.clone()));
+            if id == task && got == state {
+                return status;
+            }
+        }
+    }
+
+    /// Updates arriving within `wait` (acknowledged), for checking nothing more comes.
+    async fn quiet_for(&mut self, wait: Duration) -> Vec<(String, String)> {
+        let mut late = Vec::new();
+        while let Some(event) = self.events.next_json(wait).await {
+            if event["type"] == "UPDATE" {
+                let status = &event["update"]["status"];
+                late.push((
+                    status["task_id"]["value"].as_str().unwrap_or("").to_string(),
+                    status["state"].as_str().unwrap_or("").to_string(),
+                ));
+            }
+        }
+        late
+    }
+}
+
+/// The sandbox of a live executor on the agent at `port`.
+async fn sandbox(port: u16, executor: &str) -> PathBuf {
+    let addr: SocketAddr = ([127, 0, 0, 1], port).into();
+    let state = get_json(addr, "/state").await;
+    for fw in state["frameworks"].as_array().into_iter().flatten() {
+        for e in fw["executors"].as_array().into_iter().flatten() {
+            if e["id"] == executor {
+                return PathBuf::from(e["directory"].as_str().unwrap_or(""));
+            }
+        }
+    }
+    panic!("no executor {executor}: {state}");
+}
+
+async fn read_pid(file: &Path) -> u32 {
+    for _ in 0..200 {
+        if let Ok(pid) = std::fs::read_to_string(file).unwrap_or_default().trim().parse() {
+            return pid;
+        }
+        tokio::time::sleep(Duration::from_millis(25)).await;
+    }
+    panic!("no pid in {}", file.display());
+}
+
+fn alive(pid: u32) -> bool {
+    std::fs::read_to_string(format!("/proc/{pid}/stat"))
+        .is_ok_and(|s| s.rsplit_once(')').is_some_and(|(_, rest)| !rest.trim_start().starts_with('Z')))
+}
+
+/// A task that waits for a `go` file in its sandbox, then finishes.
+const WAITER: &str = "echo $$ > pid; while [ ! -f go ]; do sleep 0.05; done; echo finished";
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn tasks_survive_an_agent_killed_with_sigkill_and_report_once_after_restart() {
+    let master = common::master(&[]).await;
+    let work = tempfile::tempdir().expect("dir");
+    let port = free_port();
+    let mut agent =
+        AgentProcess::start(agent_args(master.addr, port, work.path()), work.path().join("agent.log"));
+    let agent_id = registered(port, &agent).await;
+    let mut s = Scheduler::subscribe(master.addr, None).await;
+    s.launch(&agent_id, "survivor", WAITER).await;
+    s.until("survivor", "TASK_RUNNING").await;
+    let sandbox = sandbox(port, "survivor").await;
+    let pid = read_pid(&sandbox.join("pid")).await;
+    // Let the acknowledgement of RUNNING reach the agent's checkpoint before the crash.
+    tokio::time::sleep(Duration::from_millis(300)).await;
+
+    agent.kill_9();
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    assert!(alive(pid), "the task outlives the agent");
+    agent.restart(&[]);
+    assert_eq!(registered(port, &agent).await, agent_id, "the same agent comes back");
+    assert!(alive(pid), "the restarted agent reconnected instead of killing");
+
+    std::fs::write(sandbox.join("go"), "").expect("go");
+    s.until("survivor", "TASK_FINISHED").await;
+    let late = s.quiet_for(Duration::from_secs(2)).await;
+    let all: Vec<(String, String)> = s.seen.iter().cloned().chain(late).collect();
+    let states: Vec<&str> = all.iter().map(|(_, state)| state.as_str()).collect();
+    assert_eq!(
+        states.iter().filter(|s| **s == "TASK_FINISHED").count(),
+        1,
+        "FINISHED reaches the framework once: {states:?}"
+    );
+    assert!(!states.iter().any(|s| ["TASK_LOST", "TASK_FAILED", "TASK_GONE"].contains(s)), "{states:?}");
+    let order: Vec<&str> = states.iter().copied().filter(|s| *s != "TASK_STARTING").collect();
+    assert_eq!(order.last(), Some(&"TASK_FINISHED"), "in order: {states:?}");
+    assert!(agent.log().contains("recovered checkpointed executors"), "{}", agent.log());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn recover_cleanup_kills_what_runs_and_reports_it() {
+    let master = common::master(&[]).await;
+    let work = tempfile::tempdir().expect("dir");
+    let port = free_port();
+    let mut agent =
+        AgentProcess::start(agent_args(master.addr, port, work.path()), work.path().join("agent.log"));
+    let agent_id = registered(port, &agent).await;
+    let mut s = Scheduler::subscribe(master.addr, None).await;
+    s.launch(&agent_id, "doomed", WAITER).await;
+    s.until("doomed", "TASK_RUNNING").await;
+    let pid = read_pid(&sandbox(port, "doomed").await.join("pid")).await;
+    tokio::time::sleep(Duration::from_millis(300)).await;
+
+    agent.restart(&["--recover=cleanup"]);
+    let status = s.until("doomed", "TASK_LOST").await;
+    assert_eq!(status["reason"], "REASON_AGENT_RESTARTED", "{status}");
+    let mut dead = false;
+    for _ in 0..100 {
+        if !alive(pid) {
+            dead = true;
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    assert!(dead, "cleanup killed the task");
+}
+
+async fn durable_master(work: &Path, port: u16) -> mesos_master::MasterHandle {
+    let args = vec![
+        "--ip=127.0.0.1".to_string(),
+        format!("--port={port}"),
+        format!("--work_dir={}", work.display()),
+    ];
+    let (_, flags) = MasterFlags::load(args, std::iter::empty()).expect("master flags");
+    mesos_master::start(flags).await.expect("master starts")
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn tasks_survive_a_master_restart_and_report_to_the_resubscribed_framework() {
+    let master_dir = tempfile::tempdir().expect("dir");
+    let master_port = free_port();
+    let master = durable_master(master_dir.path(), master_port).await;
+    let work = tempfile::tempdir().expect("dir");
+    let port = free_port();
+    let agent =
+        AgentProcess::start(agent_args(master.addr, port, work.path()), work.path().join("agent.log"));
+    let agent_id = registered(port, &agent).await;
+    let mut s = Scheduler::subscribe(master.addr, None).await;
+    s.launch(&agent_id, "steady", WAITER).await;
+    s.until("steady", "TASK_RUNNING").await;
+    let sandbox = sandbox(port, "steady").await;
+    let pid = read_pid(&sandbox.join("pid")).await;
+
+    master.stop().await;
+    let master = durable_master(master_dir.path(), master_port).await;
+    let framework_id = s.framework_id.clone();
+    let mut s = Scheduler::subscribe(master.addr, Some(&framework_id)).await;
+    assert_eq!(s.framework_id, framework_id);
+    // The agent re-registers with its running task.
+    let mut back = false;
+    for _ in 0..200 {
+        let tasks = get_json(master.addr, "/master/tasks").await;
+        if tasks["tasks"]
+            .as_array()
+            .is_some_and(|t| t.iter().any(|t| t["id"] == "steady" && t["state"] == "TASK_RUNNING"))
+        {
+            back = true;
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    assert!(back, "the restarted master learns the running task from the agent");
+    assert!(alive(pid));
+    std::fs::write(sandbox.join("go"), "").expect("go");
+    s.until("steady", "TASK_FINISHED").await;
+    let late = s.quiet_for(Duration::from_secs(1)).await;
+    assert!(!late.iter().any(|(_, state)| state == "TASK_FINISHED"), "once: {late:?}");
+    assert!(!s.seen.iter().any(|(_, state)| state == "TASK_LOST"), "{:?}", s.seen);
+    drop(agent);
+    master.stop().await;
+}
