@@ -185,9 +185,12 @@ async fn run(
         user: launch.user.clone(),
         grouping: mesos_containerizer::Grouping::Session,
     };
-    let mut container = match Container::launch(&spec) {
-        Ok(container) => container,
-        Err(error) => return ContainerEnd::LaunchFailed(error.to_string()),
+    // fork/exec blocks for a moment; keep it off the threads serving HTTP.
+    let launched = tokio::task::spawn_blocking(move || Container::launch(&spec)).await;
+    let mut container = match launched {
+        Ok(Ok(container)) => container,
+        Ok(Err(error)) => return ContainerEnd::LaunchFailed(error.to_string()),
+        Err(error) => return ContainerEnd::LaunchFailed(format!("the launcher crashed: {error}")),
     };
     pid.store(container.pid(), std::sync::atomic::Ordering::Relaxed);
     if let Some(path) = pid_file {
@@ -201,8 +204,14 @@ async fn run(
     }
     let status = tokio::select! {
         status = container.wait() => {
-            // An executor that died leaves nothing of its container behind.
-            container.reap_stragglers();
+            // An executor that failed or was killed may have left processes behind (outside
+            // its group, but in its session): they go too. A clean exit means the executor
+            // ended its tasks itself, and only its group is swept.
+            if status.as_ref().is_ok_and(|s| s.success()) {
+                container.reap_group();
+            } else {
+                container.reap_stragglers();
+            }
             status
         }
         Some(()) = destroy.recv() => container.kill(Duration::ZERO).await,

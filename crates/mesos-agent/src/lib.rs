@@ -16,8 +16,7 @@ use std::net::{IpAddr, Ipv4Addr};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use bytes::Bytes;
-use http_body_util::{BodyExt, Full};
-use hyper::Request;
+use http_body_util::BodyExt;
 use hyper_util::rt::TokioIo;
 use mesos_agent_core::executors::ExecutorCallError;
 use mesos_agent_core::{AgentConfig, AgentCore, Output, Registration};
@@ -27,7 +26,6 @@ use mesos_proto::recordio::RecordIoDecoder;
 use mesos_proto::v1::{AgentInfo, Attribute, value};
 use mesos_types::{AttributeValue, Attributes, Time};
 use prost::Message;
-use tokio::net::TcpStream;
 use tokio::sync::{mpsc, oneshot, watch};
 
 use crate::containers::{Containerizer, PosixContainerizer};
@@ -307,6 +305,7 @@ async fn drive(
     let mut executor_streams: std::collections::BTreeMap<u64, mpsc::UnboundedSender<_>> =
         std::collections::BTreeMap::new();
     let mut next_connection = 0u64;
+    let master_calls = master_callers(&master);
     // Pid files of checkpointing executors about to launch, by container id.
     let mut pid_files: std::collections::BTreeMap<String, std::path::PathBuf> =
         std::collections::BTreeMap::new();
@@ -330,7 +329,7 @@ async fn drive(
                 }
                 Output::Send(call) => {
                     if let Some(id) = stream_id.clone() {
-                        tokio::spawn(send_call(master.clone(), *call, id));
+                        let _ = master_calls.send((*call, id));
                     }
                 }
                 Output::CheckpointAgent { agent_id, info } => {
@@ -504,7 +503,7 @@ async fn drive(
 /// POSTs the registration call and feeds the events of its stream back to the driver.
 async fn read_stream(master: String, call: AgentCall, generation: u64, inputs: mpsc::UnboundedSender<Input>) {
     let result = async {
-        let response = post(&master, &call, None).await?;
+        let response = post(&master, &call).await?;
         if response.status() != 200 {
             let status = response.status();
             let body = response.into_body().collect().await.map(|b| b.to_bytes()).unwrap_or_default();
@@ -531,38 +530,49 @@ async fn read_stream(master: String, call: AgentCall, generation: u64, inputs: m
     let _ = inputs.send(Input::StreamClosed(generation));
 }
 
-async fn send_call(master: String, call: AgentCall, stream_id: String) {
-    match post(&master, &call, Some(&stream_id)).await {
-        Ok(response) => {
-            let status = response.status();
-            let body = response.into_body().collect().await.map(|b| b.to_bytes()).unwrap_or_default();
-            if status != 202 {
-                tracing::info!(%master, %status, "the master refused a call: {}", String::from_utf8_lossy(&body));
+/// Connections kept open to the master for calls; a few, so one slow call does not hold up
+/// the rest (a task's updates are never more than one in flight, so order within a task holds).
+const MASTER_CONNECTIONS: usize = 4;
+
+/// Starts the workers that POST calls to the master on kept-open connections.
+fn master_callers(master: &str) -> mpsc::UnboundedSender<(AgentCall, String)> {
+    let (calls_tx, calls_rx) = mpsc::unbounded_channel::<(AgentCall, String)>();
+    let calls_rx = std::sync::Arc::new(tokio::sync::Mutex::new(calls_rx));
+    for _ in 0..MASTER_CONNECTIONS {
+        let calls_rx = calls_rx.clone();
+        let mut connection = mesos_http::Connection::new(master.to_string());
+        tokio::spawn(async move {
+            loop {
+                let next = calls_rx.lock().await.recv().await;
+                let Some((call, stream_id)) = next else { return };
+                let headers = [
+                    ("Content-Type", PROTOBUF),
+                    ("Accept", PROTOBUF),
+                    ("Mesos-Stream-Id", stream_id.as_str()),
+                ];
+                match connection.post(AGENT_API, &headers, Bytes::from(call.encode_to_vec())).await {
+                    Ok((status, _)) if status == 202 => {}
+                    Ok((status, body)) => tracing::info!(
+                        master = connection.address(),
+                        %status,
+                        "the master refused a call: {}",
+                        String::from_utf8_lossy(&body)
+                    ),
+                    Err(error) => tracing::info!("call to the master failed: {error}"),
+                }
             }
-        }
-        Err(error) => tracing::info!(%master, "call to the master failed: {error:#}"),
+        });
     }
+    calls_tx
 }
 
-async fn post(
-    master: &str,
-    call: &AgentCall,
-    stream_id: Option<&str>,
-) -> anyhow::Result<hyper::Response<hyper::body::Incoming>> {
-    let stream = tokio::time::timeout(Duration::from_secs(10), TcpStream::connect(master)).await??;
-    let (mut sender, connection) = hyper::client::conn::http1::handshake(TokioIo::new(stream)).await?;
-    tokio::spawn(connection);
-    let mut request = Request::builder()
-        .method("POST")
-        .uri(format!("http://{master}/master/api/v1/agent"))
-        .header("Host", master)
-        .header("Content-Type", PROTOBUF)
-        .header("Accept", PROTOBUF);
-    if let Some(id) = stream_id {
-        request = request.header("Mesos-Stream-Id", id);
-    }
-    let request = request.body(Full::new(Bytes::from(call.encode_to_vec())))?;
-    Ok(sender.send_request(request).await?)
+const AGENT_API: &str = "/master/api/v1/agent";
+
+async fn post(master: &str, call: &AgentCall) -> anyhow::Result<hyper::Response<hyper::body::Incoming>> {
+    let headers = [("Content-Type", PROTOBUF), ("Accept", PROTOBUF)];
+    Ok(mesos_http::Connection::new(master.to_string())
+        .post_streaming(AGENT_API, &headers, Bytes::from(call.encode_to_vec()))
+        .await?)
 }
 
 fn attributes_to_proto(attributes: &Attributes) -> Vec<Attribute> {

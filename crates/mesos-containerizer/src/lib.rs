@@ -208,6 +208,12 @@ impl Container {
         signal_group(self.pid, Signal::KILL);
         kill_session(self.pid);
     }
+
+    /// Kills what is left of the process group; cheap enough for every exit (the session
+    /// scan of [`Container::reap_stragglers`] reads all of `/proc`).
+    pub fn reap_group(&self) {
+        signal_group(self.pid, Signal::KILL);
+    }
 }
 
 /// Starts `command` in a new session (setsid in the child before exec).
@@ -247,9 +253,9 @@ fn session_members(sid: u32) -> Vec<u32> {
         .filter(|pid| {
             let Ok(stat) = std::fs::read_to_string(format!("/proc/{pid}/stat")) else { return false };
             let Some((_, after)) = stat.rsplit_once(')') else { return false };
-            let fields: Vec<&str> = after.split_whitespace().collect();
             // state ppid pgrp session ...; zombies are already dead.
-            fields.first() != Some(&"Z") && fields.get(3).and_then(|s| s.parse::<u32>().ok()) == Some(sid)
+            let mut fields = after.split_ascii_whitespace();
+            fields.next() != Some("Z") && fields.nth(2).and_then(|s| s.parse::<u32>().ok()) == Some(sid)
         })
         .collect()
 }

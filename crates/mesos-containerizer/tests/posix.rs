@@ -149,9 +149,9 @@ async fn destroying_a_container_kills_processes_that_left_its_group() {
     let dir = tempfile::tempdir().unwrap();
     // The background job makes a process group of its own (as an
     // executor's tasks do), but it stays in the container's session.
-    let mut container =
-        Container::launch(&spec(dir.path(), "perl -e 'setpgrp(0, 0); sleep 60' & echo $! > job.pid; wait"))
-            .unwrap();
+    // The job writes its pid only once it has its own group.
+    let job_script = r#"perl -e 'setpgrp(0, 0); open(F, ">job.pid"); print F $$; close F; sleep 60' & wait"#;
+    let mut container = Container::launch(&spec(dir.path(), job_script)).unwrap();
     let job = pid_from(&dir.path().join("sandbox/job.pid")).await;
     let stat = std::fs::read_to_string(format!("/proc/{job}/stat")).unwrap();
     let fields: Vec<String> = stat.rsplit_once(')').unwrap().1.split_whitespace().map(String::from).collect();

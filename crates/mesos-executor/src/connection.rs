@@ -2,12 +2,11 @@
 //! SUBSCRIBE stream (protobuf, RecordIO framed).
 
 use std::collections::VecDeque;
-use std::time::Duration;
 
 use bytes::Bytes;
-use http_body_util::{BodyExt, Full};
+use http_body_util::BodyExt;
 use hyper::body::Incoming;
-use hyper_util::rt::TokioIo;
+use mesos_http::Connection;
 use mesos_proto::recordio::RecordIoDecoder;
 use mesos_proto::v1::executor::{Call, Event};
 use mesos_proto::v1::{ExecutorId, FrameworkId};
@@ -16,6 +15,7 @@ use prost::Message;
 use crate::Error;
 
 const PROTOBUF: &str = "application/x-protobuf";
+const PATH: &str = "/api/v1/executor";
 
 /// Where the agent is and who this executor is.
 #[derive(Clone, Debug)]
@@ -39,12 +39,18 @@ impl Agent {
         }
     }
 
-    /// Sends a non-SUBSCRIBE call; the agent answers 202.
-    pub async fn send(&self, call: &Call) -> Result<(), Error> {
-        let response = self.post(call).await?;
-        let status = response.status();
+    /// Sends a non-SUBSCRIBE call on `connection` (kept open between calls); the agent
+    /// answers 202.
+    pub async fn send(&self, connection: &mut Connection, call: &Call) -> Result<(), Error> {
+        let (status, body) = connection
+            .post(
+                PATH,
+                &[("Content-Type", PROTOBUF), ("Accept", PROTOBUF)],
+                Bytes::from(call.encode_to_vec()),
+            )
+            .await
+            .map_err(|e| Error::Connect(e.to_string()))?;
         if status != hyper::StatusCode::ACCEPTED {
-            let body = response.into_body().collect().await.map(|b| b.to_bytes()).unwrap_or_default();
             return Err(Error::Refused {
                 status: status.as_u16(),
                 body: String::from_utf8_lossy(&body).into(),
@@ -53,9 +59,21 @@ impl Agent {
         Ok(())
     }
 
+    /// A connection for [`Agent::send`].
+    pub fn connection(&self) -> Connection {
+        Connection::new(self.endpoint.clone())
+    }
+
     /// SUBSCRIBEs and returns the event stream.
     pub async fn subscribe(&self, call: &Call) -> Result<EventStream, Error> {
-        let response = self.post(call).await?;
+        let response = Connection::new(self.endpoint.clone())
+            .post_streaming(
+                PATH,
+                &[("Content-Type", PROTOBUF), ("Accept", PROTOBUF)],
+                Bytes::from(call.encode_to_vec()),
+            )
+            .await
+            .map_err(|e| Error::Connect(e.to_string()))?;
         let status = response.status();
         if status != hyper::StatusCode::OK {
             let body = response.into_body().collect().await.map(|b| b.to_bytes()).unwrap_or_default();
@@ -69,25 +87,6 @@ impl Agent {
             decoder: RecordIoDecoder::new(),
             ready: VecDeque::new(),
         })
-    }
-
-    async fn post(&self, call: &Call) -> Result<hyper::Response<Incoming>, Error> {
-        let connect = tokio::net::TcpStream::connect(&self.endpoint);
-        let stream = tokio::time::timeout(Duration::from_secs(10), connect)
-            .await
-            .map_err(|_| Error::Connect(format!("timed out connecting to {}", self.endpoint)))?
-            .map_err(|e| Error::Connect(format!("{}: {e}", self.endpoint)))?;
-        let (mut sender, connection) = hyper::client::conn::http1::handshake(TokioIo::new(stream))
-            .await
-            .map_err(|e| Error::Connect(e.to_string()))?;
-        tokio::spawn(connection);
-        let request = hyper::Request::post(format!("http://{}/api/v1/executor", self.endpoint))
-            .header("Host", &self.endpoint)
-            .header("Content-Type", PROTOBUF)
-            .header("Accept", PROTOBUF)
-            .body(Full::new(Bytes::from(call.encode_to_vec())))
-            .map_err(|e| Error::Connect(e.to_string()))?;
-        sender.send_request(request).await.map_err(|e| Error::Connect(e.to_string()))
     }
 }
 

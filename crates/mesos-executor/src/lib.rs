@@ -249,8 +249,9 @@ pub async fn run(mode: Mode, settings: Settings) -> Result<(), Error> {
 
 /// Sends calls one at a time, so a task's updates reach the agent in order.
 async fn send_calls(agent: Agent, mut calls: mpsc::UnboundedReceiver<mesos_proto::v1::executor::Call>) {
+    let mut connection = agent.connection();
     while let Some(call) = calls.recv().await {
-        if let Err(error) = agent.send(&call).await {
+        if let Err(error) = agent.send(&mut connection, &call).await {
             // Updates stay unacknowledged and go out again with the next SUBSCRIBE.
             tracing::warn!("call to the agent failed: {error}");
         }

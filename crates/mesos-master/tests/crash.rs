@@ -90,7 +90,15 @@ async fn kill_9_loses_no_admitted_agent() {
             next += 1;
             tasks.push(tokio::spawn(register(addr, next)));
         }
-        tokio::time::sleep(Duration::from_millis(5 + round * 7)).await;
+        // Kill once some registrations are through (a slow disk must not leave the round
+        // with nothing admitted), while others are still in flight.
+        for _ in 0..400 {
+            if tasks.iter().any(|t| t.is_finished()) {
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(5)).await;
+        }
+        tokio::time::sleep(Duration::from_millis(round * 3)).await;
         let _ = child.kill(); // SIGKILL
         let _ = child.wait();
         for task in tasks {
