@@ -584,7 +584,12 @@ impl AgentCore {
     /// An executor's UPDATE, MESSAGE or HEARTBEAT (SUBSCRIBE goes to
     /// [`AgentCore::executor_subscribe`]).
     pub fn executor_call(&mut self, now: Time, call: ExecutorCall) -> Result<(), ExecutorCallError> {
-        crate::executor_api::validate_executor_call(&call).map_err(ExecutorCallError::Invalid)?;
+        if let Err(message) = crate::executor_api::validate_executor_call(&call) {
+            if call.r#type == Some(call::Type::Update as i32) {
+                self.counters.invalid_status_updates += 1;
+            }
+            return Err(ExecutorCallError::Invalid(message));
+        }
         let kind = call.r#type.and_then(|t| call::Type::try_from(t).ok()).unwrap_or(call::Type::Unknown);
         if kind == call::Type::Heartbeat {
             return Ok(());
@@ -660,7 +665,27 @@ impl AgentCore {
         match accepted {
             Ok(()) => {}
             Err(UpdateError::StreamEnded(_)) => return false,
-            Err(_) => return false,
+            Err(_) => {
+                self.counters.invalid_status_updates += 1;
+                return false;
+            }
+        }
+        self.counters.valid_status_updates += 1;
+        let was_terminal = self
+            .frameworks
+            .get(framework_id)
+            .and_then(|f| f.executors.values().find_map(|e| e.tasks.get(&task_id)))
+            .is_some_and(|t| t.state.is_terminal());
+        if !was_terminal {
+            match state {
+                TaskState::TaskFinished => self.counters.tasks_finished += 1,
+                TaskState::TaskFailed | TaskState::TaskError => self.counters.tasks_failed += 1,
+                TaskState::TaskKilled => self.counters.tasks_killed += 1,
+                TaskState::TaskLost | TaskState::TaskGone | TaskState::TaskDropped => {
+                    self.counters.tasks_lost += 1
+                }
+                _ => {}
+            }
         }
         if let Some(record) = self
             .frameworks
@@ -882,6 +907,7 @@ impl AgentCore {
         let Some(fw) = self.frameworks.get_mut(&framework_id) else { return };
         let Some(executor) = fw.executors.get_mut(&executor_id) else { return };
         executor.state = ExecutorState::Terminated;
+        self.counters.executors_terminated += 1;
         executor.registration_deadline = None;
         executor.shutdown_deadline = None;
         executor.queue.clear();

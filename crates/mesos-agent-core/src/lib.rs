@@ -221,6 +221,26 @@ pub struct AgentCore {
     containers: BTreeMap<String, (String, String)>,
     /// After a recovery, executors get this long to re-subscribe before the agent registers.
     registration_not_before: Option<Time>,
+    counters: Counters,
+}
+
+/// Monotonic counts for `/metrics/snapshot` (Mesos' agent metric names in the field docs).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Counters {
+    /// `slave/tasks_finished`.
+    pub tasks_finished: u64,
+    /// `slave/tasks_failed`.
+    pub tasks_failed: u64,
+    /// `slave/tasks_killed`.
+    pub tasks_killed: u64,
+    /// `slave/tasks_lost` (and gone, dropped).
+    pub tasks_lost: u64,
+    /// `slave/executors_terminated`.
+    pub executors_terminated: u64,
+    /// `slave/valid_status_updates`.
+    pub valid_status_updates: u64,
+    /// `slave/invalid_status_updates`.
+    pub invalid_status_updates: u64,
 }
 
 impl AgentCore {
@@ -243,6 +263,7 @@ impl AgentCore {
             completed_frameworks: Vec::new(),
             containers: BTreeMap::new(),
             registration_not_before: None,
+            counters: Counters::default(),
         }
     }
 
@@ -251,6 +272,11 @@ impl AgentCore {
     pub fn start(&mut self, now: Time) {
         let from = self.registration_not_before.take().map_or(now, |at| at.max(now));
         self.schedule_attempt(from);
+    }
+
+    /// Counts for the agent's metrics.
+    pub fn counters(&self) -> Counters {
+        self.counters
     }
 
     /// The agent's id, once the master assigned one.

@@ -502,3 +502,62 @@ fn command_task_for(id: &str, executor: &str) -> TaskInfo {
         Some(ExecutorInfo { executor_id: ExecutorId { value: executor.into() }, ..Default::default() });
     task
 }
+
+#[test]
+fn messages_flow_between_the_scheduler_and_a_running_executor() {
+    use mesos_proto::internal::FrameworkMessage;
+    let mut core = agent();
+    run(&mut core, command_task("t1"));
+    let message = |data: &[u8]| FrameworkMessage {
+        framework_id: FrameworkId { value: FW.into() },
+        executor_id: ExecutorId { value: "t1".into() },
+        data: data.to_vec(),
+    };
+    // Before the executor subscribes a message has nowhere to go (best effort).
+    core.stream_event(
+        secs(2),
+        AgentEvent {
+            r#type: Some(agent_event::Type::FrameworkMessage as i32),
+            framework_message: Some(message(b"early")),
+            ..Default::default()
+        },
+    );
+    assert!(drain(&mut core).is_empty());
+    subscribe(&mut core, 3, "t1");
+    core.stream_event(
+        secs(4),
+        AgentEvent {
+            r#type: Some(agent_event::Type::FrameworkMessage as i32),
+            framework_message: Some(message(b"hello")),
+            ..Default::default()
+        },
+    );
+    let outputs = drain(&mut core);
+    let Some(Output::ToExecutor { connection: 3, event }) = outputs.first() else { panic!("{outputs:?}") };
+    assert_eq!(event.message.as_ref().map(|m| m.data.as_slice()), Some(&b"hello"[..]));
+    let mut call = executor_call("t1", call::Type::Message);
+    call.message = Some(call::Message { data: b"reply".to_vec() });
+    core.executor_call(secs(5), call).expect("accepted");
+    let outputs = drain(&mut core);
+    let Some(Output::Send(sent)) = outputs.first() else { panic!("{outputs:?}") };
+    assert_eq!(sent.r#type, Some(agent_call::Type::ExecutorMessage as i32));
+    assert_eq!(sent.executor_message.as_ref().map(|m| m.data.as_slice()), Some(&b"reply"[..]));
+}
+
+#[test]
+fn counters_follow_updates() {
+    let mut core = agent();
+    run(&mut core, command_task("t1"));
+    subscribe(&mut core, 1, "t1");
+    update(&mut core, "t1", "t1", TaskState::TaskRunning, 1);
+    update(&mut core, "t1", "t1", TaskState::TaskFinished, 2);
+    let counters = core.counters();
+    assert_eq!(counters.valid_status_updates, 2);
+    assert_eq!(counters.tasks_finished, 1);
+    let mut bad = executor_call("t1", call::Type::Update);
+    bad.update = Some(call::Update {
+        status: TaskStatus { task_id: TaskId { value: "t1".into() }, ..Default::default() },
+    });
+    assert!(core.executor_call(secs(6), bad).is_err());
+    assert_eq!(core.counters().invalid_status_updates, 1);
+}

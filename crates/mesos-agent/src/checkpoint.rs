@@ -436,6 +436,40 @@ mod tests {
     use mesos_proto::v1::AgentId;
 
     #[test]
+    fn a_corrupt_checkpoint_stops_a_strict_agent_and_is_skipped_otherwise() {
+        use mesos_proto::v1::{ExecutorId, FrameworkId};
+        let dir = tempfile::tempdir().unwrap();
+        let meta = Meta::new(dir.path());
+        let framework = FrameworkInfo { id: Some(FrameworkId { value: "f".into() }), ..Default::default() };
+        meta.checkpoint_framework("a", &framework).unwrap();
+        let good = ExecutorInfo { executor_id: ExecutorId { value: "good".into() }, ..Default::default() };
+        meta.checkpoint_executor(
+            "a",
+            "f",
+            &ExecutorCheckpoint::new(good, ExecutorKind::Custom, "c1".into(), "/s".into()),
+        )
+        .unwrap();
+        let task = TaskInfo { task_id: mesos_proto::v1::TaskId { value: "t".into() }, ..Default::default() };
+        meta.checkpoint_task("a", "f", "good", &task).unwrap();
+        // A half-written executor record next to it.
+        let bad = meta.executor_dir("a", "f", "bad");
+        fs::create_dir_all(&bad).unwrap();
+        fs::write(bad.join("executor.info"), [0x0a, 0x05, 0x0a]).unwrap();
+
+        let error = meta.recover_state("a", true).expect_err("strict");
+        assert!(error.to_string().contains("executor.info"), "{error}");
+        let state = meta.recover_state("a", false).expect("lenient");
+        assert_eq!(state.len(), 1);
+        assert_eq!(state[0].executors.len(), 1);
+        assert_eq!(state[0].executors[0].info.executor_id.value, "good");
+        assert_eq!(state[0].executors[0].tasks.len(), 1);
+        assert!(!state[0].executors[0].alive, "no pid was ever written");
+        meta.remove_executor("a", "f", "good");
+        meta.remove_executor("a", "f", "bad");
+        assert!(!meta.framework_dir("a", "f").exists(), "the last executor takes the framework along");
+    }
+
+    #[test]
     fn update_records_survive_a_torn_tail() {
         let dir = tempfile::tempdir().unwrap();
         let meta = Meta::new(dir.path());

@@ -18,6 +18,10 @@ use tokio::sync::{mpsc, oneshot};
 
 use crate::Input;
 
+/// How often an executor's stream carries a HEARTBEAT (Mesos: 30 minutes, first one after
+/// one interval; §1.7).
+pub const EXECUTOR_HEARTBEAT_INTERVAL: std::time::Duration = std::time::Duration::from_secs(30 * 60);
+
 /// Largest executor call body accepted.
 const MAX_BODY_BYTES: usize = 16 << 20;
 
@@ -89,7 +93,9 @@ async fn answer(
             let subscribe =
                 Input::ExecutorSubscribe { call: Box::new(call), events: events_tx, reply: reply_tx };
             let connection = ask(&driver, subscribe, reply_rx).await?;
-            let body = EventBody { events: events_rx, format: stream_format, driver, connection };
+            let first = tokio::time::Instant::now() + EXECUTOR_HEARTBEAT_INTERVAL;
+            let heartbeat = tokio::time::interval_at(first, EXECUTOR_HEARTBEAT_INTERVAL);
+            let body = EventBody { events: events_rx, format: stream_format, driver, connection, heartbeat };
             let mut response = Response::new(body.boxed());
             response
                 .headers_mut()
@@ -130,6 +136,17 @@ struct EventBody {
     format: ContentType,
     driver: mpsc::UnboundedSender<Input>,
     connection: u64,
+    heartbeat: tokio::time::Interval,
+}
+
+impl EventBody {
+    fn encode(&self, event: &Event) -> Frame<Bytes> {
+        let payload = match self.format {
+            ContentType::Json => mesos_proto::json::to_json_vec(event),
+            ContentType::Protobuf => prost::Message::encode_to_vec(event),
+        };
+        Frame::data(Bytes::from(mesos_proto::recordio::frame(&payload)))
+    }
 }
 
 impl Drop for EventBody {
@@ -147,15 +164,17 @@ impl Body for EventBody {
         cx: &mut Context<'_>,
     ) -> Poll<Option<Result<Frame<Bytes>, Self::Error>>> {
         match self.events.poll_recv(cx) {
-            Poll::Ready(Some(event)) => {
-                let payload = match self.format {
-                    ContentType::Json => mesos_proto::json::to_json_vec(&event),
-                    ContentType::Protobuf => prost::Message::encode_to_vec(&event),
-                };
-                Poll::Ready(Some(Ok(Frame::data(Bytes::from(mesos_proto::recordio::frame(&payload))))))
-            }
-            Poll::Ready(None) => Poll::Ready(None),
-            Poll::Pending => Poll::Pending,
+            Poll::Ready(Some(event)) => return Poll::Ready(Some(Ok(self.encode(&event)))),
+            Poll::Ready(None) => return Poll::Ready(None),
+            Poll::Pending => {}
         }
+        if self.heartbeat.poll_tick(cx).is_ready() {
+            let heartbeat = Event {
+                r#type: Some(mesos_proto::v1::executor::event::Type::Heartbeat as i32),
+                ..Default::default()
+            };
+            return Poll::Ready(Some(Ok(self.encode(&heartbeat))));
+        }
+        Poll::Pending
     }
 }

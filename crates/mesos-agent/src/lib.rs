@@ -305,7 +305,7 @@ async fn drive(
     let mut executor_streams: std::collections::BTreeMap<u64, mpsc::UnboundedSender<_>> =
         std::collections::BTreeMap::new();
     let mut next_connection = 0u64;
-    let master_calls = master_callers(&master);
+    let master_calls = MasterCalls::start(&master);
     // Pid files of checkpointing executors about to launch, by container id.
     let mut pid_files: std::collections::BTreeMap<String, std::path::PathBuf> =
         std::collections::BTreeMap::new();
@@ -329,7 +329,7 @@ async fn drive(
                 }
                 Output::Send(call) => {
                     if let Some(id) = stream_id.clone() {
-                        let _ = master_calls.send((*call, id));
+                        master_calls.send(*call, id);
                     }
                 }
                 Output::CheckpointAgent { agent_id, info } => {
@@ -530,40 +530,59 @@ async fn read_stream(master: String, call: AgentCall, generation: u64, inputs: m
     let _ = inputs.send(Input::StreamClosed(generation));
 }
 
-/// Connections kept open to the master for calls; a few, so one slow call does not hold up
-/// the rest (a task's updates are never more than one in flight, so order within a task holds).
+/// Connections kept open to the master for calls. Calls about one framework always take the
+/// same connection, so the master sees them in the order the agent sent them (a task's
+/// terminal update before its executor's exit); other frameworks' calls do not wait behind
+/// them.
 const MASTER_CONNECTIONS: usize = 4;
 
-/// Starts the workers that POST calls to the master on kept-open connections.
-fn master_callers(master: &str) -> mpsc::UnboundedSender<(AgentCall, String)> {
-    let (calls_tx, calls_rx) = mpsc::unbounded_channel::<(AgentCall, String)>();
-    let calls_rx = std::sync::Arc::new(tokio::sync::Mutex::new(calls_rx));
-    for _ in 0..MASTER_CONNECTIONS {
-        let calls_rx = calls_rx.clone();
-        let mut connection = mesos_http::Connection::new(master.to_string());
-        tokio::spawn(async move {
-            loop {
-                let next = calls_rx.lock().await.recv().await;
-                let Some((call, stream_id)) = next else { return };
-                let headers = [
-                    ("Content-Type", PROTOBUF),
-                    ("Accept", PROTOBUF),
-                    ("Mesos-Stream-Id", stream_id.as_str()),
-                ];
-                match connection.post(AGENT_API, &headers, Bytes::from(call.encode_to_vec())).await {
-                    Ok((status, _)) if status == 202 => {}
-                    Ok((status, body)) => tracing::info!(
-                        master = connection.address(),
-                        %status,
-                        "the master refused a call: {}",
-                        String::from_utf8_lossy(&body)
-                    ),
-                    Err(error) => tracing::info!("call to the master failed: {error}"),
-                }
-            }
-        });
+/// The agent's calls to the master, sent in order per framework on kept-open connections.
+struct MasterCalls {
+    lanes: Vec<mpsc::UnboundedSender<(AgentCall, String)>>,
+}
+
+impl MasterCalls {
+    fn start(master: &str) -> MasterCalls {
+        let lanes = (0..MASTER_CONNECTIONS)
+            .map(|_| {
+                let (tx, mut rx) = mpsc::unbounded_channel::<(AgentCall, String)>();
+                let mut connection = mesos_http::Connection::new(master.to_string());
+                tokio::spawn(async move {
+                    while let Some((call, stream_id)) = rx.recv().await {
+                        let headers = [
+                            ("Content-Type", PROTOBUF),
+                            ("Accept", PROTOBUF),
+                            ("Mesos-Stream-Id", stream_id.as_str()),
+                        ];
+                        match connection.post(AGENT_API, &headers, Bytes::from(call.encode_to_vec())).await {
+                            Ok((status, _)) if status == 202 => {}
+                            Ok((status, body)) => tracing::info!(
+                                master = connection.address(),
+                                %status,
+                                "the master refused a call: {}",
+                                String::from_utf8_lossy(&body)
+                            ),
+                            Err(error) => tracing::info!("call to the master failed: {error}"),
+                        }
+                    }
+                });
+                tx
+            })
+            .collect();
+        MasterCalls { lanes }
     }
-    calls_tx
+
+    fn send(&self, call: AgentCall, stream_id: String) {
+        let framework = call
+            .status_update
+            .as_ref()
+            .map(|u| u.framework_id.value.as_str())
+            .or(call.executor_exited.as_ref().map(|e| e.framework_id.value.as_str()))
+            .or(call.executor_message.as_ref().map(|m| m.framework_id.value.as_str()))
+            .unwrap_or("");
+        let lane = framework.bytes().fold(0usize, |h, b| h.wrapping_mul(31).wrapping_add(usize::from(b)));
+        let _ = self.lanes[lane % self.lanes.len()].send((call, stream_id));
+    }
 }
 
 const AGENT_API: &str = "/master/api/v1/agent";

@@ -203,5 +203,13 @@ pub fn counts(core: &AgentCore) -> Vec<(&'static str, f64)> {
     out.push(("slave/executors_running", executors[1]));
     out.push(("slave/executors_terminating", executors[2]));
     out.push(("slave/frameworks_active", core.frameworks().len() as f64));
+    let counters = core.counters();
+    out.push(("slave/tasks_finished", counters.tasks_finished as f64));
+    out.push(("slave/tasks_failed", counters.tasks_failed as f64));
+    out.push(("slave/tasks_killed", counters.tasks_killed as f64));
+    out.push(("slave/tasks_lost", counters.tasks_lost as f64));
+    out.push(("slave/executors_terminated", counters.executors_terminated as f64));
+    out.push(("slave/valid_status_updates", counters.valid_status_updates as f64));
+    out.push(("slave/invalid_status_updates", counters.invalid_status_updates as f64));
     out
 }

@@ -250,6 +250,22 @@ async fn a_killed_task_ends_killed_and_its_processes_are_gone() {
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
     assert!(std::path::Path::new(&format!("/proc/{pid}")).exists(), "the task runs as {pid}");
+    // The running executor shows in the usage endpoints and the metrics.
+    let statistics = get_json(c.agent.addr, "/monitor/statistics").await;
+    let entry = statistics.as_array().and_then(|a| a.iter().find(|e| e["executor_id"] == "sleeper")).cloned();
+    let entry = entry.unwrap_or_else(|| panic!("no statistics for the executor: {statistics}"));
+    assert!(entry["statistics"]["cpus_limit"].as_f64().unwrap_or(0.0) > 0.1, "{entry}");
+    assert!(entry["statistics"]["mem_limit_bytes"].as_u64().unwrap_or(0) > 32 << 20, "{entry}");
+    assert!(entry["statistics"]["mem_rss_bytes"].as_u64().unwrap_or(0) > 0, "{entry}");
+    let containers = get_json(c.agent.addr, "/containers").await;
+    let container =
+        containers.as_array().and_then(|a| a.iter().find(|e| e["executor_id"] == "sleeper")).cloned();
+    let container = container.unwrap_or_else(|| panic!("no container: {containers}"));
+    assert!(container["status"]["executor_pid"].as_u64().unwrap_or(0) > 0, "{container}");
+    assert_eq!(container["container_id"].as_str().map(|id| directory.ends_with(id)), Some(true));
+    let metrics = get_json(c.agent.addr, "/metrics/snapshot").await;
+    assert_eq!(metrics["slave/tasks_running"], 1.0, "{metrics}");
+    assert_eq!(metrics["slave/executors_running"], 1.0, "{metrics}");
     s.call(
         "KILL",
         json!({"kill": {"task_id": {"value": "sleeper"}, "agent_id": {"value": c.agent_id},
@@ -258,6 +274,8 @@ async fn a_killed_task_ends_killed_and_its_processes_are_gone() {
     .await;
     let (_, status) = s.until("sleeper", "TASK_KILLED").await;
     assert_eq!(status["source"], "SOURCE_EXECUTOR");
+    let metrics = get_json(c.agent.addr, "/metrics/snapshot").await;
+    assert_eq!(metrics["slave/tasks_killed"], 1.0, "{metrics}");
     let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
     assert!(stat.is_empty() || stat.contains(") Z "), "the task's process is gone: {stat}");
 }
@@ -506,4 +524,24 @@ async fn bad_executor_calls_and_file_paths_are_refused() {
     let response =
         common::get(agent, &format!("/files/read?path={directory}/../../../../../../meta&offset=0")).await;
     assert!(response.status().is_client_error(), "dot-dot: {}", response.status());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn finished_sandboxes_are_garbage_collected_after_the_delay() {
+    let c = cluster(&["--gc_delay=300ms", "--disk_watch_interval=100ms"]).await;
+    let mut s = Scheduler::subscribe(c.master.addr, json!({})).await;
+    s.launch(vec![task("brief", &c.agent_id, json!({"value": "echo bye"}))]).await;
+    s.until("brief", "TASK_FINISHED").await;
+    let directory = sandbox(c.agent.addr, "brief").await;
+    let mut removed = false;
+    for _ in 0..200 {
+        if !std::path::Path::new(&directory).exists() {
+            removed = true;
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    assert!(removed, "{directory} was not collected");
+    let response = common::get(c.agent.addr, &format!("/files/browse?path={directory}")).await;
+    assert_eq!(response.status(), 404, "a collected sandbox is no longer served");
 }
