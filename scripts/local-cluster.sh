@@ -5,7 +5,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-cargo build --release --bin mesos-master --bin mesos-agent
+cargo build --release --bin mesos-master --bin mesos-agent --bin mesos-executor --bin mesos-default-executor
 
 work=$(mktemp -d -t mesos-rs-local.XXXXXX)
 pids=()
