@@ -156,3 +156,58 @@ fn bad_uris_are_refused_with_what_to_change() {
     let err = home.fetch(&uri("relative/file"), sandbox).unwrap_err().to_string();
     assert!(err.contains("/no/such/home/relative/file"), "{err}");
 }
+
+/// A tar archive of `files`, compressed by `compress`.
+fn tar_with(files: &[(&str, &str)], compress: impl FnOnce(Vec<u8>) -> Vec<u8>) -> Vec<u8> {
+    let mut builder = tar::Builder::new(Vec::new());
+    for (name, contents) in files {
+        let mut header = tar::Header::new_gnu();
+        header.set_size(contents.len() as u64);
+        header.set_mode(0o644);
+        header.set_cksum();
+        builder.append_data(&mut header, name, contents.as_bytes()).unwrap();
+    }
+    compress(builder.into_inner().unwrap())
+}
+
+#[test]
+fn bzip2_xz_and_plain_tarballs_are_unpacked_by_name() {
+    use std::io::Write;
+    let bz2 = |raw: Vec<u8>| {
+        let mut encoder = bzip2::write::BzEncoder::new(Vec::new(), bzip2::Compression::default());
+        encoder.write_all(&raw).unwrap();
+        encoder.finish().unwrap()
+    };
+    let xz = |raw: Vec<u8>| {
+        let mut encoder = xz2::write::XzEncoder::new(Vec::new(), 6);
+        encoder.write_all(&raw).unwrap();
+        encoder.finish().unwrap()
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let cases: Vec<(&str, Vec<u8>)> = vec![
+        ("a.tar.bz2", tar_with(&[("bz/one.txt", "bzip2")], bz2)),
+        ("b.tbz2", tar_with(&[("tbz/one.txt", "tbz2")], bz2)),
+        ("c.tar.xz", tar_with(&[("xz/one.txt", "xz")], xz)),
+        ("d.txz", tar_with(&[("txz/one.txt", "txz")], xz)),
+        ("e.tar", tar_with(&[("plain/one.txt", "tar")], |raw| raw)),
+    ];
+    let sandbox = dir.path().join("sandbox");
+    for (name, bytes) in &cases {
+        let path = dir.path().join(name);
+        std::fs::write(&path, bytes).unwrap();
+        Fetcher::default().fetch(&uri(path.to_str().unwrap()), &sandbox).unwrap();
+    }
+    for (inside, contents) in
+        [("bz", "bzip2"), ("tbz", "tbz2"), ("xz", "xz"), ("txz", "txz"), ("plain", "tar")]
+    {
+        assert_eq!(std::fs::read_to_string(sandbox.join(inside).join("one.txt")).unwrap(), contents);
+    }
+    // A damaged archive says so and names itself.
+    let broken = dir.path().join("broken.tar.xz");
+    std::fs::write(&broken, b"not xz at all").unwrap();
+    let error = Fetcher::default().fetch(&uri(broken.to_str().unwrap()), &sandbox).unwrap_err();
+    assert!(
+        matches!(error, FetchError::Extract { .. }) && error.to_string().contains("broken.tar.xz"),
+        "{error}"
+    );
+}
