@@ -109,40 +109,43 @@ fn task(record: &TaskRecord, executor: &Executor, framework_id: &str, agent_id: 
 
 /// `/containers`: every live executor container with its usage.
 pub fn containers(core: &AgentCore, handles: &Containers) -> Value {
+    live_executors(core, handles, |framework_id, executor, pid| {
+        let mut entry = executor_entry(framework_id, executor, pid);
+        entry["container_id"] = json!(executor.container_id);
+        entry["status"] = json!({ "executor_pid": pid });
+        entry
+    })
+}
+
+/// `/monitor/statistics`: usage per running executor.
+pub fn monitor(core: &AgentCore, handles: &Containers) -> Value {
+    live_executors(core, handles, executor_entry)
+}
+
+fn live_executors(
+    core: &AgentCore,
+    handles: &Containers,
+    entry: impl Fn(&str, &Executor, u32) -> Value,
+) -> Value {
     let mut out = Vec::new();
     for (framework_id, fw) in core.frameworks() {
         for executor in fw.executors.values() {
-            let Some(handle) = handles.get(&executor.container_id) else { continue };
-            out.push(json!({
-                "framework_id": framework_id,
-                "executor_id": executor.info.executor_id.value,
-                "executor_name": executor.info.name.clone().unwrap_or_default(),
-                "source": executor.info.source.clone().unwrap_or_default(),
-                "container_id": executor.container_id,
-                "status": { "executor_pid": handle.pid() },
-                "statistics": statistics(executor, handle.pid()),
-            }));
+            if let Some(handle) = handles.get(&executor.container_id) {
+                out.push(entry(framework_id, executor, handle.pid()));
+            }
         }
     }
     Value::Array(out)
 }
 
-/// `/monitor/statistics`: usage per running executor.
-pub fn monitor(core: &AgentCore, handles: &Containers) -> Value {
-    let mut out = Vec::new();
-    for (framework_id, fw) in core.frameworks() {
-        for executor in fw.executors.values() {
-            let Some(handle) = handles.get(&executor.container_id) else { continue };
-            out.push(json!({
-                "framework_id": framework_id,
-                "executor_id": executor.info.executor_id.value,
-                "executor_name": executor.info.name.clone().unwrap_or_default(),
-                "source": executor.info.source.clone().unwrap_or_default(),
-                "statistics": statistics(executor, handle.pid()),
-            }));
-        }
-    }
-    Value::Array(out)
+fn executor_entry(framework_id: &str, executor: &Executor, pid: u32) -> Value {
+    json!({
+        "framework_id": framework_id,
+        "executor_id": executor.info.executor_id.value,
+        "executor_name": executor.info.name.clone().unwrap_or_default(),
+        "source": executor.info.source.clone().unwrap_or_default(),
+        "statistics": statistics(executor, pid),
+    })
 }
 
 /// Mesos' ResourceStatistics fields for an executor whose main process is `pid`; the limits

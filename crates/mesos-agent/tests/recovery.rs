@@ -5,17 +5,17 @@
 
 #[path = "../../mesos-master/tests/common/mod.rs"]
 mod common;
+mod support;
 
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
-use common::{Records, get_json, post};
+use common::get_json;
 use mesos_master::flags::MasterFlags;
-use serde_json::{Value, json};
-
-const JSON: &str = "application/json";
+use serde_json::json;
+use support::{Scheduler, task};
 
 fn free_port() -> u16 {
     std::net::TcpListener::bind("127.0.0.1:0").and_then(|l| l.local_addr()).map(|a| a.port()).expect("a port")
@@ -101,105 +101,6 @@ async fn registered(port: u16, agent: &AgentProcess) -> String {
     panic!("the agent did not register; its log:\n{}", agent.log());
 }
 
-struct Scheduler {
-    master: SocketAddr,
-    framework_id: String,
-    stream_id: String,
-    events: Records,
-    /// Every (task, state) seen, in order.
-    seen: Vec<(String, String)>,
-}
-
-impl Scheduler {
-    async fn subscribe(master: SocketAddr, framework_id: Option<&str>) -> Scheduler {
-        let mut info =
-            json!({"user": "root", "name": "recovery", "checkpoint": true, "failover_timeout": 600.0});
-        let mut body = json!({"type": "SUBSCRIBE", "subscribe": {"framework_info": info.clone()}});
-        if let Some(id) = framework_id {
-            info["id"] = json!({"value": id});
-            body = json!({"type": "SUBSCRIBE", "framework_id": {"value": id}, "subscribe": {"framework_info": info}});
-        }
-        let response =
-            post(master, "/api/v1/scheduler", Some(JSON), &[("Accept", JSON)], body.to_string().into_bytes())
-                .await;
-        assert_eq!(response.status(), 200);
-        let stream_id = response.headers()["mesos-stream-id"].to_str().expect("id").to_string();
-        let mut events = Records::new(response);
-        let subscribed = events.expect_json("SUBSCRIBED").await;
-        let framework_id =
-            subscribed["subscribed"]["framework_id"]["value"].as_str().expect("id").to_string();
-        Scheduler { master, framework_id, stream_id, events, seen: Vec::new() }
-    }
-
-    async fn call(&self, kind: &str, body: Value) {
-        let mut call = json!({"type": kind, "framework_id": {"value": self.framework_id}});
-        if let (Some(call), Some(body)) = (call.as_object_mut(), body.as_object()) {
-            call.extend(body.clone());
-        }
-        let response = post(
-            self.master,
-            "/api/v1/scheduler",
-            Some(JSON),
-            &[("Mesos-Stream-Id", &self.stream_id)],
-            call.to_string().into_bytes(),
-        )
-        .await;
-        assert_eq!(response.status(), 202, "{kind}");
-    }
-
-    async fn launch(&mut self, agent_id: &str, id: &str, command: &str) {
-        let offer = self.events.expect_json("OFFERS").await;
-        let offer = &offer["offers"]["offers"][0];
-        let task = json!({
-            "name": id, "task_id": {"value": id}, "agent_id": {"value": agent_id},
-            "resources": [{"name": "cpus", "type": "SCALAR", "scalar": {"value": 0.1}},
-                          {"name": "mem", "type": "SCALAR", "scalar": {"value": 32}}],
-            "command": {"value": command}
-        });
-        self.call(
-            "ACCEPT",
-            json!({"accept": {"offer_ids": [offer["id"]], "operations": [{"type": "LAUNCH", "launch": {"task_infos": [task]}}]}}),
-        )
-        .await;
-    }
-
-    /// Reads updates (acknowledging them) until `task` reaches `state`.
-    async fn until(&mut self, task: &str, state: &str) -> Value {
-        loop {
-            let event = self.events.expect_json("UPDATE").await;
-            let status = event["update"]["status"].clone();
-            if let Some(uuid) = status.get("uuid") {
-                self.call(
-                    "ACKNOWLEDGE",
-                    json!({"acknowledge": {"agent_id": status["agent_id"], "task_id": status["task_id"], "uuid": uuid}}),
-                )
-                .await;
-            }
-            let id = status["task_id"]["value"].as_str().unwrap_or("").to_string();
-            let got = status["state"].as_str().unwrap_or("").to_string();
-            self.seen.push((id.clone(), got.clone()));
-            if id == task && got == state {
-                return status;
-            }
-        }
-    }
-
-    /// Updates arriving within `wait` (acknowledged), for checking nothing more comes.
-    async fn quiet_for(&mut self, wait: Duration) -> Vec<(String, String)> {
-        let mut late = Vec::new();
-        while let Some(event) = self.events.next_json(wait).await {
-            if event["type"] == "UPDATE" {
-                let status = &event["update"]["status"];
-                late.push((
-                    status["task_id"]["value"].as_str().unwrap_or("").to_string(),
-                    status["state"].as_str().unwrap_or("").to_string(),
-                ));
-            }
-        }
-        late
-    }
-}
-
 /// The sandbox of a live executor on the agent at `port`.
 async fn sandbox(port: u16, executor: &str) -> PathBuf {
     let addr: SocketAddr = ([127, 0, 0, 1], port).into();
@@ -229,6 +130,11 @@ fn alive(pid: u32) -> bool {
         .is_ok_and(|s| s.rsplit_once(')').is_some_and(|(_, rest)| !rest.trim_start().starts_with('Z')))
 }
 
+/// A framework that checkpoints and survives a master failover.
+fn checkpointing() -> serde_json::Value {
+    json!({"name": "recovery", "checkpoint": true, "failover_timeout": 600.0})
+}
+
 /// A task that waits for a `go` file in its sandbox, then finishes.
 const WAITER: &str = "echo $$ > pid; while [ ! -f go ]; do sleep 0.05; done; echo finished";
 
@@ -240,8 +146,8 @@ async fn tasks_survive_an_agent_killed_with_sigkill_and_report_once_after_restar
     let mut agent =
         AgentProcess::start(agent_args(master.addr, port, work.path()), work.path().join("agent.log"));
     let agent_id = registered(port, &agent).await;
-    let mut s = Scheduler::subscribe(master.addr, None).await;
-    s.launch(&agent_id, "survivor", WAITER).await;
+    let mut s = Scheduler::subscribe(master.addr, checkpointing(), None).await;
+    s.launch(vec![task("survivor", &agent_id, json!({"value": WAITER}))]).await;
     s.until("survivor", "TASK_RUNNING").await;
     let sandbox = sandbox(port, "survivor").await;
     let pid = read_pid(&sandbox.join("pid")).await;
@@ -279,14 +185,14 @@ async fn recover_cleanup_kills_what_runs_and_reports_it() {
     let mut agent =
         AgentProcess::start(agent_args(master.addr, port, work.path()), work.path().join("agent.log"));
     let agent_id = registered(port, &agent).await;
-    let mut s = Scheduler::subscribe(master.addr, None).await;
-    s.launch(&agent_id, "doomed", WAITER).await;
+    let mut s = Scheduler::subscribe(master.addr, checkpointing(), None).await;
+    s.launch(vec![task("doomed", &agent_id, json!({"value": WAITER}))]).await;
     s.until("doomed", "TASK_RUNNING").await;
     let pid = read_pid(&sandbox(port, "doomed").await.join("pid")).await;
     tokio::time::sleep(Duration::from_millis(300)).await;
 
     agent.restart(&["--recover=cleanup"]);
-    let status = s.until("doomed", "TASK_LOST").await;
+    let (_, status) = s.until("doomed", "TASK_LOST").await;
     assert_eq!(status["reason"], "REASON_AGENT_RESTARTED", "{status}");
     let mut dead = false;
     for _ in 0..100 {
@@ -319,8 +225,8 @@ async fn tasks_survive_a_master_restart_and_report_to_the_resubscribed_framework
     let agent =
         AgentProcess::start(agent_args(master.addr, port, work.path()), work.path().join("agent.log"));
     let agent_id = registered(port, &agent).await;
-    let mut s = Scheduler::subscribe(master.addr, None).await;
-    s.launch(&agent_id, "steady", WAITER).await;
+    let mut s = Scheduler::subscribe(master.addr, checkpointing(), None).await;
+    s.launch(vec![task("steady", &agent_id, json!({"value": WAITER}))]).await;
     s.until("steady", "TASK_RUNNING").await;
     let sandbox = sandbox(port, "steady").await;
     let pid = read_pid(&sandbox.join("pid")).await;
@@ -328,7 +234,7 @@ async fn tasks_survive_a_master_restart_and_report_to_the_resubscribed_framework
     master.stop().await;
     let master = durable_master(master_dir.path(), master_port).await;
     let framework_id = s.framework_id.clone();
-    let mut s = Scheduler::subscribe(master.addr, Some(&framework_id)).await;
+    let mut s = Scheduler::subscribe(master.addr, checkpointing(), Some(&framework_id)).await;
     assert_eq!(s.framework_id, framework_id);
     // The agent re-registers with its running task.
     let mut back = false;

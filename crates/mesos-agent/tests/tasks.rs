@@ -3,13 +3,15 @@
 
 #[path = "../../mesos-master/tests/common/mod.rs"]
 mod common;
+mod support;
 
 use std::net::SocketAddr;
 use std::time::Duration;
 
-use common::{Records, get_json, post};
+use common::{get_json, post};
 use mesos_agent::flags::AgentFlags;
 use serde_json::{Value, json};
+use support::{Scheduler, task};
 
 const JSON: &str = "application/json";
 const WAIT: Duration = Duration::from_secs(30);
@@ -47,106 +49,6 @@ async fn cluster(extra: &[&str]) -> Cluster {
     Cluster { master, agent, agent_id, _work: work }
 }
 
-struct Scheduler {
-    master: SocketAddr,
-    framework_id: String,
-    stream_id: String,
-    events: Records,
-}
-
-impl Scheduler {
-    async fn subscribe(master: SocketAddr, info: Value) -> Scheduler {
-        let mut framework_info = json!({"user": "root", "name": "e2e"});
-        if let (Some(base), Some(extra)) = (framework_info.as_object_mut(), info.as_object()) {
-            base.extend(extra.clone());
-        }
-        let body = json!({"type": "SUBSCRIBE", "subscribe": {"framework_info": framework_info}});
-        let response =
-            post(master, "/api/v1/scheduler", Some(JSON), &[("Accept", JSON)], body.to_string().into_bytes())
-                .await;
-        assert_eq!(response.status(), 200);
-        let stream_id = response.headers()["mesos-stream-id"].to_str().expect("id").to_string();
-        let mut events = Records::new(response);
-        let subscribed = events.expect_json("SUBSCRIBED").await;
-        let framework_id =
-            subscribed["subscribed"]["framework_id"]["value"].as_str().expect("id").to_string();
-        Scheduler { master, framework_id, stream_id, events }
-    }
-
-    async fn call(&self, kind: &str, body: Value) {
-        let mut call = json!({"type": kind, "framework_id": {"value": self.framework_id}});
-        if let (Some(call), Some(body)) = (call.as_object_mut(), body.as_object()) {
-            call.extend(body.clone());
-        }
-        let response = post(
-            self.master,
-            "/api/v1/scheduler",
-            Some(JSON),
-            &[("Mesos-Stream-Id", &self.stream_id)],
-            call.to_string().into_bytes(),
-        )
-        .await;
-        assert_eq!(response.status(), 202, "{kind}: {}", common::body_text(response).await);
-    }
-
-    async fn offer(&mut self) -> Value {
-        let offers = self.events.expect_json("OFFERS").await;
-        offers["offers"]["offers"][0].clone()
-    }
-
-    async fn accept(&mut self, operation: Value) {
-        let offer = self.offer().await;
-        self.call("ACCEPT", json!({"accept": {"offer_ids": [offer["id"]], "operations": [operation]}})).await;
-    }
-
-    async fn launch(&mut self, tasks: Vec<Value>) {
-        self.accept(json!({"type": "LAUNCH", "launch": {"task_infos": tasks}})).await;
-    }
-
-    /// The next status update (acknowledged if reliable).
-    async fn update(&mut self) -> Value {
-        let event = self.events.expect_json("UPDATE").await;
-        let status = event["update"]["status"].clone();
-        if let Some(uuid) = status.get("uuid") {
-            self.call(
-                "ACKNOWLEDGE",
-                json!({"acknowledge": {"agent_id": status["agent_id"], "task_id": status["task_id"], "uuid": uuid}}),
-            )
-            .await;
-        }
-        status
-    }
-
-    /// Updates until `task` reaches `state`; returns the states seen for `task` and the last status.
-    async fn until(&mut self, task: &str, state: &str) -> (Vec<String>, Value) {
-        let mut seen = Vec::new();
-        loop {
-            let status = self.update().await;
-            if status["task_id"]["value"] != task {
-                continue;
-            }
-            seen.push(status["state"].as_str().unwrap_or("").to_string());
-            if status["state"] == state {
-                return (seen, status);
-            }
-            assert!(seen.len() < 20, "{task} never reached {state}: {seen:?} (last {status})");
-        }
-    }
-}
-
-fn task(id: &str, agent_id: &str, command: Value) -> Value {
-    json!({
-        "name": id,
-        "task_id": {"value": id},
-        "agent_id": {"value": agent_id},
-        "resources": [
-            {"name": "cpus", "type": "SCALAR", "scalar": {"value": 0.1}},
-            {"name": "mem", "type": "SCALAR", "scalar": {"value": 32}}
-        ],
-        "command": command,
-    })
-}
-
 async fn read_file(agent: SocketAddr, path: &str) -> String {
     let encoded: String = path
         .bytes()
@@ -182,7 +84,7 @@ async fn sandbox(agent: SocketAddr, executor: &str) -> String {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn command_tasks_report_every_state_and_their_output_is_readable() {
     let c = cluster(&[]).await;
-    let mut s = Scheduler::subscribe(c.master.addr, json!({})).await;
+    let mut s = Scheduler::subscribe(c.master.addr, json!({}), None).await;
     let ok = task("ok", &c.agent_id, json!({"value": "echo hello from $MESOS_TASK_ID; echo oops >&2"}));
     let failing = task("bad", &c.agent_id, json!({"value": "exit 3"}));
     let argv = task(
@@ -236,7 +138,7 @@ async fn command_tasks_report_every_state_and_their_output_is_readable() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_killed_task_ends_killed_and_its_processes_are_gone() {
     let c = cluster(&[]).await;
-    let mut s = Scheduler::subscribe(c.master.addr, json!({})).await;
+    let mut s = Scheduler::subscribe(c.master.addr, json!({}), None).await;
     s.launch(vec![task("sleeper", &c.agent_id, json!({"value": "echo $$ > pid; exec sleep 1000"}))]).await;
     s.until("sleeper", "TASK_RUNNING").await;
     let directory = sandbox(c.agent.addr, "sleeper").await;
@@ -283,7 +185,7 @@ async fn a_killed_task_ends_killed_and_its_processes_are_gone() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_failing_health_check_kills_the_task_and_a_passing_one_reports_healthy() {
     let c = cluster(&[]).await;
-    let mut s = Scheduler::subscribe(c.master.addr, json!({})).await;
+    let mut s = Scheduler::subscribe(c.master.addr, json!({}), None).await;
     // A TCP port that answers, for the passing check.
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("listener");
     let port = listener.local_addr().expect("addr").port();
@@ -332,7 +234,7 @@ async fn a_failing_health_check_kills_the_task_and_a_passing_one_reports_healthy
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_task_group_runs_under_the_default_executor_and_fails_together() {
     let c = cluster(&[]).await;
-    let mut s = Scheduler::subscribe(c.master.addr, json!({})).await;
+    let mut s = Scheduler::subscribe(c.master.addr, json!({}), None).await;
     let executor = json!({
         "type": "DEFAULT",
         "executor_id": {"value": "group-executor"},
@@ -418,7 +320,7 @@ async fn uris_are_fetched_and_extracted_and_a_bad_uri_fails_the_task_clearly() {
     ])
     .await;
     let c = cluster(&[]).await;
-    let mut s = Scheduler::subscribe(c.master.addr, json!({})).await;
+    let mut s = Scheduler::subscribe(c.master.addr, json!({}), None).await;
     let fetching = task(
         "fetching",
         &c.agent_id,
@@ -457,7 +359,7 @@ async fn uris_are_fetched_and_extracted_and_a_bad_uri_fails_the_task_clearly() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_custom_executor_runs_tasks_and_its_exit_reaches_the_scheduler() {
     let c = cluster(&[]).await;
-    let mut s = Scheduler::subscribe(c.master.addr, json!({})).await;
+    let mut s = Scheduler::subscribe(c.master.addr, json!({}), None).await;
     // Our command executor binary, used as a framework's own executor.
     let executor = json!({
         "executor_id": {"value": "custom"},
@@ -515,7 +417,7 @@ async fn bad_executor_calls_and_file_paths_are_refused() {
     // Nothing outside an attached sandbox (or the log) is served.
     let response = common::get(agent, "/files/read?path=/etc/passwd&offset=0").await;
     assert!(response.status().is_client_error(), "{}", response.status());
-    let mut s = Scheduler::subscribe(c.master.addr, json!({})).await;
+    let mut s = Scheduler::subscribe(c.master.addr, json!({}), None).await;
     s.launch(vec![task("t", &c.agent_id, json!({"value": "ln -s /etc/passwd leak"}))]).await;
     s.until("t", "TASK_FINISHED").await;
     let directory = sandbox(agent, "t").await;
@@ -529,7 +431,7 @@ async fn bad_executor_calls_and_file_paths_are_refused() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn finished_sandboxes_are_garbage_collected_after_the_delay() {
     let c = cluster(&["--gc_delay=300ms", "--disk_watch_interval=100ms"]).await;
-    let mut s = Scheduler::subscribe(c.master.addr, json!({})).await;
+    let mut s = Scheduler::subscribe(c.master.addr, json!({}), None).await;
     s.launch(vec![task("brief", &c.agent_id, json!({"value": "echo bye"}))]).await;
     s.until("brief", "TASK_FINISHED").await;
     let directory = sandbox(c.agent.addr, "brief").await;

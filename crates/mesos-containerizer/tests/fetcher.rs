@@ -39,16 +39,12 @@ fn serve(body: Vec<u8>, max: usize) -> (String, Arc<AtomicUsize>) {
 }
 
 fn tar_gz(files: &[(&str, &str)]) -> Vec<u8> {
-    let encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
-    let mut builder = tar::Builder::new(encoder);
-    for (name, contents) in files {
-        let mut header = tar::Header::new_gnu();
-        header.set_size(contents.len() as u64);
-        header.set_mode(0o644);
-        header.set_cksum();
-        builder.append_data(&mut header, name, contents.as_bytes()).unwrap();
-    }
-    builder.into_inner().unwrap().finish().unwrap()
+    use std::io::Write;
+    tar_with(files, |raw| {
+        let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+        encoder.write_all(&raw).unwrap();
+        encoder.finish().unwrap()
+    })
 }
 
 fn uri(value: &str) -> UriSpec {
