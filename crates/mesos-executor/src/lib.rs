@@ -13,7 +13,6 @@
 //! updates is acknowledged, and re-subscribe with those after an agent restart when the
 //! framework checkpoints (`MESOS_CHECKPOINT=1`), for up to `MESOS_RECOVERY_TIMEOUT`.
 
-pub mod connection;
 pub mod health;
 
 use std::collections::BTreeMap;
@@ -23,15 +22,12 @@ use std::time::Duration;
 
 use mesos_containerizer::{Container, LaunchSpec};
 use mesos_proto::v1::executor::{Event, call, event};
-use mesos_proto::v1::{
-    ExecutorId, FrameworkId, FrameworkInfo, TaskId, TaskInfo, TaskState, TaskStatus, framework_info,
-    task_status,
-};
+use mesos_proto::v1::{FrameworkInfo, TaskId, TaskInfo, TaskState, TaskStatus, framework_info, task_status};
 use rand::Rng;
 use tokio::sync::mpsc;
 
-use crate::connection::{Agent, EventStream};
 use crate::health::HealthChange;
+use mesos_framework::executor::{self as api, Agent, EventStream};
 
 /// Grace period of a kill when neither the KILL nor the task names one (Mesos: 3 s).
 pub const DEFAULT_KILL_GRACE: Duration = Duration::from_secs(3);
@@ -54,20 +50,9 @@ pub enum Error {
     /// A variable the agent sets is missing or malformed.
     #[error("environment variable {0} is missing or invalid; this program is started by the mesos-rs agent")]
     Environment(&'static str),
-    /// The agent cannot be reached.
-    #[error("cannot reach the agent: {0}")]
-    Connect(String),
-    /// The agent refused a call.
-    #[error("the agent answered {status}: {body}")]
-    Refused {
-        /// HTTP status.
-        status: u16,
-        /// Its message.
-        body: String,
-    },
-    /// The event stream broke or carried garbage.
-    #[error("executor event stream: {0}")]
-    Stream(String),
+    /// Talking to the agent failed.
+    #[error(transparent)]
+    Api(#[from] api::Error),
     /// The agent sent ERROR.
     #[error("the agent reported an error: {0}")]
     Agent(String),
@@ -93,17 +78,14 @@ pub struct Settings {
 impl Settings {
     /// Reads the settings from environment variables.
     pub fn from_vars(vars: &BTreeMap<String, String>) -> Result<Settings, Error> {
-        let get =
-            |name: &'static str| vars.get(name).filter(|v| !v.is_empty()).ok_or(Error::Environment(name));
         let duration = |name: &'static str, default: Duration| match vars.get(name) {
             None => Ok(default),
             Some(text) => mesos_flags::units::parse_duration(text).map_err(|_| Error::Environment(name)),
         };
-        let agent = Agent {
-            endpoint: get("MESOS_AGENT_ENDPOINT")?.clone(),
-            framework_id: FrameworkId { value: get("MESOS_FRAMEWORK_ID")?.clone() },
-            executor_id: ExecutorId { value: get("MESOS_EXECUTOR_ID")?.clone() },
-        };
+        let agent = Agent::from_vars(vars).map_err(|e| match e {
+            api::Error::Environment(name) => Error::Environment(name),
+            _ => Error::Environment("MESOS_AGENT_ENDPOINT"),
+        })?;
         let sandbox = vars
             .get("MESOS_SANDBOX")
             .or_else(|| vars.get("MESOS_DIRECTORY"))
@@ -273,8 +255,8 @@ impl Executor {
             });
             match self.settings.agent.subscribe(&call).await {
                 Ok(stream) => return Ok(stream),
-                Err(error @ Error::Refused { status: 400, .. }) => return Err(error),
-                Err(error) if tokio::time::Instant::now() >= deadline => return Err(error),
+                Err(error @ api::Error::Refused { status: 400, .. }) => return Err(error.into()),
+                Err(error) if tokio::time::Instant::now() >= deadline => return Err(error.into()),
                 Err(error) => {
                     tracing::info!("subscription failed, retrying: {error}");
                     // Half the advertised maximum: a restarted agent waits only that maximum

@@ -1,5 +1,6 @@
-//! The executor's side of the v1 executor API: POSTing calls to the agent and reading the
-//! SUBSCRIBE stream (protobuf, RecordIO framed).
+//! The executor's side of the v1 Executor API: POSTing calls to the agent and reading the
+//! SUBSCRIBE stream (protobuf, RecordIO framed). mesos-rs' command and default executors are
+//! built on it; a custom Rust executor can be too (see `examples/`).
 
 use std::collections::VecDeque;
 
@@ -12,7 +13,27 @@ use mesos_proto::v1::executor::{Call, Event};
 use mesos_proto::v1::{ExecutorId, FrameworkId};
 use prost::Message;
 
-use crate::Error;
+/// Why talking to the agent failed.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// The agent cannot be reached.
+    #[error("cannot reach the agent: {0}")]
+    Connect(String),
+    /// The agent refused a call.
+    #[error("the agent answered {status}: {body}")]
+    Refused {
+        /// HTTP status.
+        status: u16,
+        /// Its message.
+        body: String,
+    },
+    /// The event stream broke or carried garbage.
+    #[error("executor event stream: {0}")]
+    Stream(String),
+    /// A variable the agent sets is missing.
+    #[error("environment variable {0} is missing; executors are started by a Mesos agent")]
+    Environment(&'static str),
+}
 
 const PROTOBUF: &str = "application/x-protobuf";
 const PATH: &str = "/api/v1/executor";
@@ -29,6 +50,19 @@ pub struct Agent {
 }
 
 impl Agent {
+    /// The agent and ids from the variables every agent sets for its executors
+    /// (`MESOS_AGENT_ENDPOINT`, `MESOS_FRAMEWORK_ID`, `MESOS_EXECUTOR_ID`).
+    pub fn from_vars(vars: &std::collections::BTreeMap<String, String>) -> Result<Agent, Error> {
+        let get = |name: &'static str| {
+            vars.get(name).filter(|v| !v.is_empty()).cloned().ok_or(Error::Environment(name))
+        };
+        Ok(Agent {
+            endpoint: get("MESOS_AGENT_ENDPOINT")?,
+            framework_id: FrameworkId { value: get("MESOS_FRAMEWORK_ID")? },
+            executor_id: ExecutorId { value: get("MESOS_EXECUTOR_ID")? },
+        })
+    }
+
     /// A call envelope with this executor's ids.
     pub fn call(&self, kind: mesos_proto::v1::executor::call::Type) -> Call {
         Call {

@@ -1,0 +1,53 @@
+//! `mesos-local`: runs a master and `--num_slaves` agents in this process until Ctrl-C.
+
+use std::process::ExitCode;
+
+fn main() -> ExitCode {
+    let version = format!("mesos 1.12.0 (mesos-rs {})", env!("CARGO_PKG_VERSION"));
+    let specs = mesos_local::specs();
+    let flags = match mesos_flags::from_process("mesos-local", &specs, &version) {
+        Ok(flags) => flags,
+        Err(code) => return code,
+    };
+    if !flags.bool("quiet") {
+        let level = match flags.get("logging_level").unwrap_or("INFO").to_ascii_uppercase().as_str() {
+            "ERROR" => tracing::Level::ERROR,
+            "WARNING" => tracing::Level::WARN,
+            _ => tracing::Level::INFO,
+        };
+        tracing_subscriber::fmt().with_max_level(level).with_writer(std::io::stderr).init();
+    }
+    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+        Ok(runtime) => runtime,
+        Err(error) => {
+            eprintln!("cannot start the async runtime: {error}");
+            return ExitCode::from(1);
+        }
+    };
+    runtime.block_on(async move {
+        let cluster = match mesos_local::start(&flags).await {
+            Ok(cluster) => cluster,
+            Err(error) => {
+                eprintln!("mesos-local failed to start: {error}");
+                return ExitCode::from(1);
+            }
+        };
+        let master = cluster.master_addr();
+        println!(
+            "mesos-local: a master and {} agent(s) are running (work dir {})",
+            cluster.agents.len(),
+            cluster.work_dir.display()
+        );
+        println!("  web UI:        http://{master}/");
+        println!("  master state:  curl http://{master}/master/state");
+        for (i, agent) in cluster.agents.iter().enumerate() {
+            println!("  agent {}:       http://{}/state", i + 1, agent.addr);
+        }
+        println!("  run a task:    mesos-execute --master={master} --name=hello --command='echo hello'");
+        println!("  frameworks:    subscribe at http://{master}/api/v1/scheduler");
+        println!("Press Ctrl-C to stop.");
+        let _ = tokio::signal::ctrl_c().await;
+        cluster.stop().await;
+        ExitCode::SUCCESS
+    })
+}
