@@ -183,6 +183,30 @@ pub struct ContainerLaunch {
     pub user: Option<String>,
     /// What to fetch into the sandbox first.
     pub uris: Vec<mesos_proto::v1::command_info::Uri>,
+    /// Persistent volumes to make visible in the sandbox: (host path, path in the sandbox).
+    pub volumes: Vec<(String, String)>,
+}
+
+/// The persistent volumes among `resources`: each lives at
+/// `<work_dir>/volumes/roles/<role>/<persistence id>` on the host (it outlives the task) and
+/// appears at its `container_path` inside the sandbox.
+pub fn persistent_volumes(work_dir: &str, resources: &[Resource]) -> Vec<(String, String)> {
+    resources
+        .iter()
+        .filter_map(|r| {
+            let disk = r.disk.as_ref()?;
+            let id = &disk.persistence.as_ref()?.id;
+            let container_path = disk.volume.as_ref().map(|v| v.container_path.clone())?;
+            let role = r
+                .reservations
+                .last()
+                .and_then(|reservation| reservation.role.clone())
+                .or_else(|| r.role.clone())
+                .unwrap_or_else(|| "*".to_string());
+            // Path pieces come from validated ids and roles; '/' in a nested role is a directory.
+            Some((format!("{work_dir}/volumes/roles/{role}/{id}"), container_path))
+        })
+        .collect()
 }
 
 /// Why an executor call was refused (the HTTP status follows §1.8).
@@ -287,7 +311,10 @@ impl AgentCore {
             return;
         }
         if usable.is_none() {
-            let launch = self.new_executor(&framework_id, info, kind);
+            let mut launch = self.new_executor(&framework_id, info, kind);
+            for task in &tasks {
+                launch.volumes.extend(persistent_volumes(&self.config.work_dir, &task.resources));
+            }
             if checkpoint
                 && let Some(executor) =
                     self.frameworks.get(&framework_id).and_then(|f| f.executors.get(&executor_id))
@@ -432,6 +459,7 @@ impl AgentCore {
             environment,
             user,
             uris,
+            volumes: persistent_volumes(&self.config.work_dir, &info.resources),
         };
         if let Some(fw) = self.frameworks.get_mut(framework_id) {
             fw.executors.insert(

@@ -150,6 +150,9 @@ async fn run(
     if let Err(error) = make_sandbox(&sandbox) {
         return ContainerEnd::LaunchFailed(format!("cannot create sandbox {}: {error}", sandbox.display()));
     }
+    if let Err(error) = link_volumes(&sandbox, &launch.volumes) {
+        return ContainerEnd::LaunchFailed(error);
+    }
     let uris: Vec<UriSpec> = launch
         .uris
         .iter()
@@ -218,6 +221,28 @@ async fn run(
     };
     use std::os::unix::process::ExitStatusExt;
     ContainerEnd::Exited(status.ok().map(|s| s.into_raw()))
+}
+
+/// Makes each persistent volume exist on the host and appear in the sandbox (the posix
+/// `filesystem/posix` way: a symbolic link at the volume's container path).
+fn link_volumes(sandbox: &Path, volumes: &[(String, String)]) -> Result<(), String> {
+    for (host, inside) in volumes {
+        let relative = Path::new(inside.trim_start_matches('/'));
+        if relative.components().any(|c| !matches!(c, std::path::Component::Normal(_))) {
+            return Err(format!("volume container path '{inside}' must stay inside the sandbox"));
+        }
+        std::fs::create_dir_all(host).map_err(|e| format!("cannot create volume {host}: {e}"))?;
+        let link = sandbox.join(relative);
+        if let Some(parent) = link.parent() {
+            std::fs::create_dir_all(parent)
+                .map_err(|e| format!("cannot prepare {}: {e}", parent.display()))?;
+        }
+        if std::fs::symlink_metadata(&link).is_err() {
+            std::os::unix::fs::symlink(host, &link)
+                .map_err(|e| format!("cannot link volume {host} at {}: {e}", link.display()))?;
+        }
+    }
+    Ok(())
 }
 
 /// Creates the run's sandbox and points the executor's `runs/latest` link at it.
