@@ -24,6 +24,17 @@ fn main() -> ExitCode {
             return ExitCode::from(1);
         }
     };
+    if !flags.is_explicit("launcher_dir")
+        && let Ok(exe) = std::env::current_exe()
+        && !exe.with_file_name("mesos-executor").exists()
+    {
+        eprintln!(
+            "mesos-local: {} has no mesos-executor next to it, so agents could not run tasks; \
+             build every binary first (cargo build --release) or pass --launcher_dir",
+            exe.display()
+        );
+        return ExitCode::from(1);
+    }
     runtime.block_on(async move {
         let cluster = match mesos_local::start(&flags).await {
             Ok(cluster) => cluster,

@@ -284,8 +284,11 @@ impl Master {
             }
             let existing =
                 framework.executors.get(&pool.agent_id).and_then(|e| e.get(&executor.executor_id.value));
+            // Compared as the master stores it (framework id, type and allocation filled in).
+            let mut normalized = executor.clone();
+            normalize_executor(&mut normalized, framework_id, &pool.role);
             match existing {
-                Some(existing) if existing != executor => {
+                Some(existing) if *existing != normalized => {
                     return Err(format!(
                         "ExecutorInfo is not compatible with existing ExecutorInfo with same ExecutorID '{}'",
                         executor.executor_id.value

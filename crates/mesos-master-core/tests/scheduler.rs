@@ -774,6 +774,14 @@ fn executors_are_reused_only_with_identical_info() {
     assert_eq!(offer.executor_ids.len(), 1, "offers list the framework's executors on the agent");
     let cpus = offer_resources(&offer).scalar("cpus").to_f64();
     assert!((cpus - 2.9).abs() < 1e-9, "{cpus}");
+    // A later ACCEPT may use the running executor with the same info as first sent (the
+    // master's stored copy has the framework id filled in).
+    let mut later = task("t4", &offer, "cpus:0.5;mem:64");
+    later.command = None;
+    later.executor = Some(executor("run"));
+    h.accept(&fw, &[&offer], vec![launch(vec![later])]);
+    assert!(h.updates(fw.conn).is_empty(), "t4 joins the existing executor");
+    assert_eq!(h.agent_events_of(agent.conn, agent_event::Type::RunTask).len(), 1);
 }
 
 #[test]

@@ -24,20 +24,42 @@ async fn main() -> std::process::ExitCode {
         }
     };
     let (mut launched, mut finished) = (0, 0);
+    let mut executors: std::collections::BTreeMap<String, ExecutorInfo> = std::collections::BTreeMap::new();
+    let mut first_launch: Option<std::time::Instant> = None;
+    let epoch_ms = || {
+        std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_millis()).unwrap_or(0)
+    };
     while let Some(event) = scheduler.next().await {
         match event {
             Event::Offers(offers) => {
+                if first_launch.is_none() {
+                    println!("First offer at {} ms since the epoch", epoch_ms());
+                    first_launch = Some(std::time::Instant::now());
+                }
                 for offer in offers {
                     let mut tasks = Vec::new();
-                    let executor = ExecutorInfo {
-                        executor_id: ExecutorId { value: "default".into() },
-                        name: Some("Test Executor (Rust)".into()),
-                        command: Some(CommandInfo {
-                            value: Some(executor_path.clone()),
-                            ..Default::default()
-                        }),
-                        resources: mesos_examples::take(&offer.offer, "mem", 32.0).into_iter().collect(),
-                        ..Default::default()
+                    // One executor per agent, described the same way every time (Mesos
+                    // refuses a different ExecutorInfo under a running executor's id).
+                    let agent = offer.offer.agent_id.value.clone();
+                    if !executors.contains_key(&agent)
+                        && let Some(mem) = mesos_examples::take(&offer.offer, "mem", 32.0)
+                    {
+                        let command =
+                            CommandInfo { value: Some(executor_path.clone()), ..Default::default() };
+                        executors.insert(
+                            agent.clone(),
+                            ExecutorInfo {
+                                executor_id: ExecutorId { value: "default".into() },
+                                name: Some("Test Executor (Rust)".into()),
+                                command: Some(command),
+                                resources: vec![mem],
+                                ..Default::default()
+                            },
+                        );
+                    }
+                    let Some(executor) = executors.get(&agent).cloned() else {
+                        let _ = scheduler.client().decline(vec![offer.offer.id.clone()], None).await;
+                        continue;
                     };
                     let room = (mesos_examples::available(&offer.offer, "cpus") / 0.1).floor() as usize;
                     while launched < total && tasks.len() + 1 < room {
@@ -71,11 +93,18 @@ async fn main() -> std::process::ExitCode {
             }
             Event::Update(status) => {
                 let state = TaskState::try_from(status.state).unwrap_or(TaskState::TaskLost);
-                println!("Task {} is in state {state:?}", status.task_id.value);
+                if total <= 100 {
+                    println!("Task {} is in state {state:?}", status.task_id.value);
+                }
                 if state == TaskState::TaskFinished {
                     finished += 1;
                     if finished == total {
+                        let seconds = first_launch.map_or(0.0, |at| at.elapsed().as_secs_f64());
                         println!("All {total} tasks finished");
+                        println!(
+                            "{total} tasks in {seconds:.2} s since the first offer: {:.0} tasks/s",
+                            total as f64 / seconds.max(1e-9)
+                        );
                         let _ = scheduler.client().teardown().await;
                         return std::process::ExitCode::SUCCESS;
                     }
