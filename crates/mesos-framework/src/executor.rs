@@ -156,3 +156,198 @@ impl EventStream {
         }
     }
 }
+
+/// What the agent told the executor, in the words of Mesos' executor driver callbacks.
+#[derive(Clone, Debug)]
+pub enum ExecutorEvent {
+    /// `registered` (or `reregistered` after a re-subscription).
+    Registered {
+        /// The executor as the agent knows it.
+        executor_info: Box<mesos_proto::v1::ExecutorInfo>,
+        /// Its framework.
+        framework_info: Box<mesos_proto::v1::FrameworkInfo>,
+        /// The agent.
+        agent_info: Box<mesos_proto::v1::AgentInfo>,
+    },
+    /// `launchTask`.
+    LaunchTask(Box<mesos_proto::v1::TaskInfo>),
+    /// `launchTaskGroup`.
+    LaunchTaskGroup(mesos_proto::v1::TaskGroupInfo),
+    /// `killTask`, with the kill policy the scheduler asked for, if any.
+    KillTask(mesos_proto::v1::TaskId, Option<mesos_proto::v1::KillPolicy>),
+    /// `frameworkMessage`.
+    Message(Vec<u8>),
+    /// `shutdown`: end every task and exit within the grace period.
+    Shutdown,
+    /// `error`.
+    Error(String),
+}
+
+/// An executor driver: subscribes (again with what is unacknowledged, after a broken stream,
+/// while the framework checkpoints), hands out events, and sends updates and messages,
+/// keeping each update until the agent acknowledges it.
+pub struct ExecutorDriver {
+    agent: Agent,
+    connection: Connection,
+    stream: Option<EventStream>,
+    checkpoint: bool,
+    unacknowledged_updates: Vec<mesos_proto::v1::TaskStatus>,
+    unacknowledged_tasks: std::collections::BTreeMap<String, mesos_proto::v1::TaskInfo>,
+    subscribed_once: bool,
+}
+
+impl ExecutorDriver {
+    /// A driver for the executor this process is, from the agent's variables.
+    pub fn from_env() -> Result<ExecutorDriver, Error> {
+        let vars: std::collections::BTreeMap<String, String> = std::env::vars().collect();
+        let agent = Agent::from_vars(&vars)?;
+        let checkpoint = vars.get("MESOS_CHECKPOINT").map(String::as_str) == Some("1");
+        Ok(ExecutorDriver::new(agent, checkpoint))
+    }
+
+    /// A driver talking to `agent`; `checkpoint`: re-subscribe after a broken stream.
+    pub fn new(agent: Agent, checkpoint: bool) -> ExecutorDriver {
+        let connection = agent.connection();
+        ExecutorDriver {
+            agent,
+            connection,
+            stream: None,
+            checkpoint,
+            unacknowledged_updates: Vec::new(),
+            unacknowledged_tasks: std::collections::BTreeMap::new(),
+            subscribed_once: false,
+        }
+    }
+
+    /// The next event; `None` when the agent is gone for good (stream ended and the framework
+    /// does not checkpoint, or re-subscribing failed).
+    pub async fn next(&mut self) -> Option<ExecutorEvent> {
+        use mesos_proto::v1::executor::event::Type;
+        loop {
+            if self.stream.is_none() {
+                if self.subscribed_once && !self.checkpoint {
+                    return None;
+                }
+                self.stream = Some(self.subscribe().await.ok()?);
+            }
+            let next = match self.stream.as_mut() {
+                Some(stream) => stream.next().await,
+                None => None,
+            };
+            let Some(Ok(event)) = next else {
+                self.stream = None;
+                continue;
+            };
+            let out = match event.r#type.and_then(|t| Type::try_from(t).ok()) {
+                Some(Type::Subscribed) => {
+                    let Some(s) = event.subscribed else { continue };
+                    self.subscribed_once = true;
+                    ExecutorEvent::Registered {
+                        executor_info: Box::new(s.executor_info),
+                        framework_info: Box::new(s.framework_info),
+                        agent_info: Box::new(s.agent_info),
+                    }
+                }
+                Some(Type::Launch) => {
+                    let Some(launch) = event.launch else { continue };
+                    self.unacknowledged_tasks.insert(launch.task.task_id.value.clone(), launch.task.clone());
+                    ExecutorEvent::LaunchTask(Box::new(launch.task))
+                }
+                Some(Type::LaunchGroup) => {
+                    let Some(launch) = event.launch_group else { continue };
+                    for task in &launch.task_group.tasks {
+                        self.unacknowledged_tasks.insert(task.task_id.value.clone(), task.clone());
+                    }
+                    ExecutorEvent::LaunchTaskGroup(launch.task_group)
+                }
+                Some(Type::Kill) => {
+                    let Some(kill) = event.kill else { continue };
+                    ExecutorEvent::KillTask(kill.task_id, kill.kill_policy)
+                }
+                Some(Type::Acknowledged) => {
+                    if let Some(ack) = event.acknowledged {
+                        self.unacknowledged_updates
+                            .retain(|s| s.uuid.as_deref() != Some(ack.uuid.as_slice()));
+                        self.unacknowledged_tasks.remove(&ack.task_id.value);
+                    }
+                    continue;
+                }
+                Some(Type::Message) => match event.message {
+                    Some(message) => ExecutorEvent::Message(message.data),
+                    None => continue,
+                },
+                Some(Type::Shutdown) => ExecutorEvent::Shutdown,
+                Some(Type::Error) => ExecutorEvent::Error(event.error.map(|e| e.message).unwrap_or_default()),
+                _ => continue,
+            };
+            return Some(out);
+        }
+    }
+
+    async fn subscribe(&mut self) -> Result<EventStream, Error> {
+        use mesos_proto::v1::executor::call;
+        let mut subscribe = self.agent.call(call::Type::Subscribe);
+        subscribe.subscribe = Some(call::Subscribe {
+            unacknowledged_tasks: self.unacknowledged_tasks.values().cloned().collect(),
+            unacknowledged_updates: self
+                .unacknowledged_updates
+                .iter()
+                .map(|status| call::Update { status: status.clone() })
+                .collect(),
+        });
+        let mut wait = std::time::Duration::from_millis(100);
+        for _ in 0..20 {
+            match self.agent.subscribe(&subscribe).await {
+                Ok(stream) => return Ok(stream),
+                Err(error @ Error::Refused { status: 400, .. }) => return Err(error),
+                Err(_) => {
+                    tokio::time::sleep(wait).await;
+                    wait = (wait * 2).min(std::time::Duration::from_secs(2));
+                }
+            }
+        }
+        self.agent.subscribe(&subscribe).await
+    }
+
+    /// Sends a status update for a task (uuid, source, executor id and time filled in); it is
+    /// kept until the agent acknowledges it.
+    pub async fn update(&mut self, mut status: mesos_proto::v1::TaskStatus) -> Result<(), Error> {
+        use mesos_proto::v1::executor::call;
+        status.source = Some(mesos_proto::v1::task_status::Source::SourceExecutor as i32);
+        status.executor_id = Some(self.agent.executor_id.clone());
+        if status.uuid.is_none() {
+            status.uuid = Some(random_uuid());
+        }
+        if status.timestamp.is_none() {
+            status.timestamp = std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .ok()
+                .map(|d| d.as_secs_f64());
+        }
+        self.unacknowledged_updates.push(status.clone());
+        let mut update = self.agent.call(call::Type::Update);
+        update.update = Some(call::Update { status });
+        self.agent.send(&mut self.connection, &update).await
+    }
+
+    /// Sends the scheduler a message (best effort).
+    pub async fn message(&mut self, data: Vec<u8>) -> Result<(), Error> {
+        use mesos_proto::v1::executor::call;
+        let mut message = self.agent.call(call::Type::Message);
+        message.message = Some(call::Message { data });
+        self.agent.send(&mut self.connection, &message).await
+    }
+
+    /// Updates the agent has not acknowledged yet.
+    pub fn unacknowledged_updates(&self) -> &[mesos_proto::v1::TaskStatus] {
+        &self.unacknowledged_updates
+    }
+}
+
+/// A random (version 4) UUID's 16 bytes.
+fn random_uuid() -> Vec<u8> {
+    let mut bytes: [u8; 16] = rand::random();
+    bytes[6] = (bytes[6] & 0x0f) | 0x40;
+    bytes[8] = (bytes[8] & 0x3f) | 0x80;
+    bytes.to_vec()
+}
