@@ -18,7 +18,7 @@ work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 pip download --no-deps --no-binary :all: http-parser==0.9.0 -d "$work"
 tar xzf "$work"/http-parser-0.9.0.tar.gz -C "$work"
-(cd "$work/http-parser-0.9.0" && rm -f http_parser/parser.c http_parser/*.so && "$venv/bin/cython" -q http_parser/parser.pyx) >&2 2>/dev/null
+(cd "$work/http-parser-0.9.0" && rm -f http_parser/parser.c http_parser/*.so && "$venv/bin/cython" http_parser/parser.pyx) >&2
 pip install --no-build-isolation "$work/http-parser-0.9.0"
 pip install --no-deps pymesos==0.3.15
 "$venv/bin/python" -c 'import pymesos, http_parser.parser' >&2

@@ -96,6 +96,9 @@ impl Plan {
                 capabilities.push(framework_info::Capability { r#type: Some(kind as i32) });
             }
         }
+        if flags.get("secret").is_some() {
+            eprintln!("mesos-execute: authentication is not supported by mesos-rs yet; --secret is not used");
+        }
         let framework = FrameworkInfo {
             user,
             name: flags.get("framework_name").unwrap_or("mesos-execute instance").to_string(),
