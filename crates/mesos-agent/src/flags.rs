@@ -277,26 +277,10 @@ impl AgentFlags {
     }
 }
 
-/// `host:port` of the master from any of `--master`'s forms.
+/// `host:port` of the master from any of `--master`'s forms (those of
+/// [`mesos_framework::master::resolve`]), or why not.
 pub fn master_address(value: &str) -> Result<String, String> {
-    let value = value.trim();
-    if let Some(path) = value.strip_prefix("file://") {
-        let contents = std::fs::read_to_string(path).map_err(|e| format!("cannot read {path}: {e}"))?;
-        return master_address(&contents);
-    }
-    if value.starts_with("zk://") {
-        return Err(
-            "ZooKeeper detection (zk://) is not supported by mesos-rs yet; give the master as host:port"
-                .into(),
-        );
-    }
-    let value = value.strip_prefix("http://").unwrap_or(value);
-    let value = value.rsplit_once('@').map_or(value, |(_, address)| address);
-    let value = value.trim_end_matches('/');
-    match value.rsplit_once(':') {
-        Some((host, port)) if !host.is_empty() && port.parse::<u16>().is_ok() => Ok(value.to_string()),
-        _ => Err(format!("'{value}' is not host:port (e.g. 127.0.0.1:5050)")),
-    }
+    mesos_framework::master::resolve(value).map_err(|e| e.to_string())
 }
 
 /// Fills in what `--resources` did not give: cpus, mem (total less a reserve), disk of the

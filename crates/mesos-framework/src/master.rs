@@ -57,6 +57,8 @@ mod tests {
         assert_eq!(resolve(&format!("file://{}", dir.display())).unwrap(), "h:1234");
         let _ = std::fs::remove_file(&dir);
         assert!(matches!(resolve("zk://h:2181/mesos"), Err(MasterUrlError::ZooKeeper(_))));
+        assert!(resolve("zk://h:2181/mesos").unwrap_err().to_string().contains("not supported"));
+        assert_eq!(resolve("http://m:5050/").unwrap(), "m:5050");
         assert!(matches!(resolve("nowhere"), Err(MasterUrlError::Invalid(_))));
         assert!(matches!(resolve("file:///no/such/file"), Err(MasterUrlError::File { .. })));
     }
