@@ -31,6 +31,8 @@ use crate::{AgentCore, Output};
 pub const COMMAND_EXECUTOR_CPUS: f64 = 0.1;
 /// Memory (MB) the agent adds for the built-in command executor itself.
 pub const COMMAND_EXECUTOR_MEM_MB: f64 = 32.0;
+/// Completed tasks remembered per executor, for `/state` (Mesos: 200).
+pub const MAX_COMPLETED_TASKS_PER_EXECUTOR: usize = 200;
 /// Completed executors remembered per framework, for `/state`.
 pub const MAX_COMPLETED_EXECUTORS_PER_FRAMEWORK: usize = 150;
 
@@ -149,6 +151,9 @@ pub struct Framework {
     pub executors: BTreeMap<String, Executor>,
     /// Recently ended executors, newest last.
     pub completed_executors: Vec<Executor>,
+    /// The master removed the framework: its executors go without waiting for
+    /// acknowledgements nobody will send.
+    pub terminating: bool,
 }
 
 impl Framework {
@@ -283,6 +288,7 @@ impl AgentCore {
             info: framework.clone(),
             executors: BTreeMap::new(),
             completed_executors: Vec::new(),
+            terminating: false,
         });
         fw.info = framework;
         let checkpoint = fw.checkpoint();
@@ -348,6 +354,15 @@ impl AgentCore {
             executor.registration_deadline = Some(now + registration_timeout);
         }
         let ids = tasks.iter().map(|t| t.task_id.value.clone()).collect();
+        for task in &tasks {
+            // A task id may be reused once its previous task ended: start a fresh stream.
+            self.updates.forget(&framework_id, &task.task_id.value);
+        }
+        let Some(executor) =
+            self.frameworks.get_mut(&framework_id).and_then(|f| f.executors.get_mut(&executor_id))
+        else {
+            return;
+        };
         for task in tasks {
             executor.tasks.insert(
                 task.task_id.value.clone(),
@@ -688,11 +703,21 @@ impl AgentCore {
         let checkpoint = self.frameworks.get(framework_id).is_some_and(Framework::checkpoint);
         let task_id = status.task_id.value.clone();
         let state = TaskState::try_from(status.state).unwrap_or(TaskState::TaskLost);
+        let already_terminal = self
+            .frameworks
+            .get(framework_id)
+            .and_then(|f| f.executors.values().find_map(|e| e.tasks.get(&task_id)))
+            .is_some_and(|t| t.state.is_terminal());
+        if already_terminal && !state.is_terminal() {
+            // A late non-terminal update after the end changes nothing (still acknowledged).
+            return true;
+        }
         let accepted = self.updates.update(now, framework_id, status.clone(), checkpoint);
         self.pump_updates();
         match accepted {
             Ok(()) => {}
-            Err(UpdateError::StreamEnded(_)) => return false,
+            // A repeat of an update whose stream already ended: the agent has it.
+            Err(UpdateError::StreamEnded(_)) => return true,
             Err(_) => {
                 self.counters.invalid_status_updates += 1;
                 return false;
@@ -781,6 +806,12 @@ impl AgentCore {
             return;
         };
         let executor_id = executor_id.clone();
+        if executor.tasks.get(task_id).is_some_and(|t| t.state.is_terminal())
+            || matches!(executor.state, ExecutorState::Terminating | ExecutorState::Terminated)
+        {
+            // Already ended (or ending): its terminal update is on its way.
+            return;
+        }
         let delivered = executor.tasks.get(task_id).is_some_and(|t| t.delivered);
         if delivered {
             if let Some(connection) = executor.subscription {
@@ -874,6 +905,9 @@ impl AgentCore {
 
     /// The master removed a framework from this agent: all its executors shut down.
     pub(crate) fn shutdown_framework(&mut self, now: Time, framework_id: &str) {
+        if let Some(fw) = self.frameworks.get_mut(framework_id) {
+            fw.terminating = true;
+        }
         let ids: Vec<String> = self
             .frameworks
             .get(framework_id)
@@ -979,7 +1013,12 @@ impl AgentCore {
                 }),
                 ..Default::default()
             };
-            self.outputs.push_back(Output::Send(Box::new(call)));
+            if matches!(self.registration, crate::Registration::Registered(_)) {
+                self.outputs.push_back(Output::Send(Box::new(call)));
+            } else {
+                // Not connected: it goes out when the agent (re-)registers.
+                self.held_calls.push(call);
+            }
         }
         self.outputs.push_back(Output::ExecutorTerminated {
             framework_id: framework_id.clone(),
@@ -1000,6 +1039,10 @@ impl AgentCore {
         };
         if let Some(record) = executor.tasks.remove(task_id) {
             executor.completed_tasks.push(record);
+            if executor.completed_tasks.len() > MAX_COMPLETED_TASKS_PER_EXECUTOR {
+                let oldest = executor.completed_tasks.remove(0);
+                self.updates.forget(framework_id, &oldest.info.task_id.value);
+            }
         }
         let executor_id = executor_id.clone();
         self.remove_if_done(framework_id, &executor_id);
@@ -1007,10 +1050,11 @@ impl AgentCore {
 
     fn remove_if_done(&mut self, framework_id: &str, executor_id: &str) {
         let Some(fw) = self.frameworks.get_mut(framework_id) else { return };
+        let terminating = fw.terminating;
         let done = fw
             .executors
             .get(executor_id)
-            .is_some_and(|e| e.state == ExecutorState::Terminated && e.tasks.is_empty());
+            .is_some_and(|e| e.state == ExecutorState::Terminated && (e.tasks.is_empty() || terminating));
         if done && let Some(executor) = fw.executors.remove(executor_id) {
             for task in &executor.completed_tasks {
                 self.updates.forget(framework_id, &task.info.task_id.value);
@@ -1027,6 +1071,9 @@ impl AgentCore {
         if fw.executors.is_empty()
             && let Some(fw) = self.frameworks.remove(framework_id)
         {
+            if fw.terminating {
+                self.updates.remove_framework(framework_id);
+            }
             self.completed_frameworks.push(fw);
             if self.completed_frameworks.len() > crate::MAX_COMPLETED_FRAMEWORKS {
                 self.completed_frameworks.remove(0);
@@ -1107,7 +1154,7 @@ impl AgentCore {
         for (framework_id, fw) in &self.frameworks {
             frameworks.push(fw.info.clone());
             for executor in fw.executors.values() {
-                if executor.kind != ExecutorKind::Command {
+                if executor.kind != ExecutorKind::Command && executor.state != ExecutorState::Terminated {
                     executors.push(executor.info.clone());
                 }
                 for record in executor.tasks.values() {

@@ -222,6 +222,8 @@ pub struct AgentCore {
     /// After a recovery, executors get this long to re-subscribe before the agent registers.
     registration_not_before: Option<Time>,
     counters: Counters,
+    /// Calls that must reach the master but came while disconnected (executor exits).
+    held_calls: Vec<AgentCall>,
 }
 
 /// Monotonic counts for `/metrics/snapshot` (Mesos' agent metric names in the field docs).
@@ -264,6 +266,7 @@ impl AgentCore {
             containers: BTreeMap::new(),
             registration_not_before: None,
             counters: Counters::default(),
+            held_calls: Vec::new(),
         }
     }
 
@@ -373,13 +376,18 @@ impl AgentCore {
                 self.agent_id = Some(id);
                 if let Some(seconds) = registered.ping_interval_seconds.filter(|s| s.is_finite() && *s > 0.0)
                 {
-                    self.ping_interval = Duration::from_secs_f64(seconds);
+                    // Bounded: a nonsensical interval from the wire must not overflow.
+                    self.ping_interval = Duration::from_secs_f64(seconds.min(3600.0));
                 }
                 self.registration = Registration::Registered(Box::new(registered.master_info));
                 self.backoff = self.config.registration_backoff_factor;
                 self.arm_master_deadline(now);
                 // Updates not yet acknowledged go out again to the (possibly new) master.
                 self.updates.connected(now);
+                for mut call in std::mem::take(&mut self.held_calls) {
+                    call.agent_id = Some(AgentId { value: self.agent_id.clone().unwrap_or_default() });
+                    self.outputs.push_back(Output::Send(Box::new(call)));
+                }
             }
             Some(agent_event::Type::Ping) => {
                 self.arm_master_deadline(now);
@@ -394,6 +402,11 @@ impl AgentCore {
             }
             Some(agent_event::Type::Shutdown) => {
                 let message = event.shutdown.map(|s| s.message).unwrap_or_default();
+                // The master removed this agent: nothing of it may keep running.
+                let containers: Vec<String> = self.containers.keys().cloned().collect();
+                for container_id in containers {
+                    self.outputs.push_back(Output::DestroyContainer { container_id });
+                }
                 self.registration = Registration::Shutdown(message.clone());
                 self.next_attempt = None;
                 self.master_deadline = None;

@@ -75,6 +75,7 @@ impl AgentCore {
                 info: recovered.info.clone(),
                 executors: BTreeMap::new(),
                 completed_executors: Vec::new(),
+                terminating: false,
             };
             for executor in recovered.executors {
                 let executor_id = executor.info.executor_id.value.clone();
@@ -88,8 +89,8 @@ impl AgentCore {
                     });
                     self.updates.replay(key, task.records);
                     if self.updates.stream_ended(&framework_id, &task_id) {
-                        // Done and acknowledged before the restart.
-                        self.updates.forget(&framework_id, &task_id);
+                        // Done and acknowledged before the restart. The ended stream is kept
+                        // so that an executor repeating its last update is recognised.
                         continue;
                     }
                     let state = latest

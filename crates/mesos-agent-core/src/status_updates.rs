@@ -165,7 +165,9 @@ impl StatusUpdateManager {
         }
         let terminal = TaskState::try_from(head.state).is_ok_and(|s| s.is_terminal());
         let Some(stream) = self.streams.get_mut(&key) else { return Ok(()) };
-        if terminal && stream.pending.is_empty() {
+        if terminal {
+            // Nothing after an acknowledged terminal update matters (§4.6).
+            stream.pending.clear();
             // Acknowledged terminal update: the stream is done; remember that, so a late
             // duplicate from the executor is refused rather than reopening it.
             stream.terminated = true;
@@ -268,7 +270,9 @@ impl StatusUpdateManager {
                     Some(head) if head.uuid.as_deref() == Some(uuid.as_slice()) => {
                         let terminal = TaskState::try_from(head.state).is_ok_and(|s| s.is_terminal());
                         stream.pending.pop_front();
-                        if terminal && stream.pending.is_empty() {
+                        if terminal {
+                            // Nothing after an acknowledged terminal update matters (§4.6).
+                            stream.pending.clear();
                             stream.terminated = true;
                         }
                     }

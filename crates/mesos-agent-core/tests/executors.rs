@@ -561,3 +561,108 @@ fn counters_follow_updates() {
     assert!(core.executor_call(secs(6), bad).is_err());
     assert_eq!(core.counters().invalid_status_updates, 1);
 }
+
+#[test]
+fn a_torn_down_framework_leaves_nothing_behind_without_acknowledgements() {
+    let mut core = agent();
+    let outputs = run(&mut core, command_task("t1"));
+    let container = launched(&outputs).container_id.clone();
+    subscribe(&mut core, 1, "t1");
+    update(&mut core, "t1", "t1", TaskState::TaskRunning, 1);
+    core.stream_event(
+        secs(5),
+        AgentEvent {
+            r#type: Some(agent_event::Type::ShutdownFramework as i32),
+            shutdown_framework: Some(agent_event::ShutdownFramework {
+                framework_id: FrameworkId { value: FW.into() },
+            }),
+            ..Default::default()
+        },
+    );
+    drain(&mut core);
+    core.container_exited(secs(6), &container, Some(9));
+    let outputs = drain(&mut core);
+    assert!(outputs.iter().any(|o| matches!(o, Output::ExecutorRemoved { .. })), "{outputs:?}");
+    assert!(core.frameworks().is_empty(), "nothing waits for acknowledgements of a removed framework");
+    // Its streams are gone too: no retries later.
+    core.handle_timeout(secs(10_000));
+    assert!(updates_sent(&drain(&mut core)).is_empty());
+}
+
+#[test]
+fn after_a_terminal_update_late_updates_and_kills_change_nothing() {
+    let mut core = agent();
+    run(&mut core, command_task("t1"));
+    subscribe(&mut core, 1, "t1");
+    let outputs = update(&mut core, "t1", "t1", TaskState::TaskFinished, 1);
+    assert_eq!(updates_sent(&outputs).len(), 1);
+    let late = update(&mut core, "t1", "t1", TaskState::TaskRunning, 2);
+    assert_eq!(events(&late), vec![event::Type::Acknowledged], "acknowledged to the executor");
+    assert!(updates_sent(&late).is_empty(), "but not forwarded");
+    assert_eq!(core.frameworks()[FW].executors["t1"].tasks["t1"].state, TaskState::TaskFinished);
+    core.stream_event(
+        secs(5),
+        AgentEvent {
+            r#type: Some(agent_event::Type::KillTask as i32),
+            kill_task: Some(KillTask {
+                framework_id: FrameworkId { value: FW.into() },
+                task_id: TaskId { value: "t1".into() },
+                kill_policy: None,
+            }),
+            ..Default::default()
+        },
+    );
+    let outputs = drain(&mut core);
+    assert!(updates_sent(&outputs).is_empty() && events(&outputs).is_empty(), "{outputs:?}");
+}
+
+#[test]
+fn a_task_id_can_be_used_again_after_its_task_ended() {
+    let mut core = agent();
+    let mut task = command_task_for("t1", "ex");
+    if let Some(executor) = task.executor.as_mut() {
+        executor.command = Some(CommandInfo { value: Some("./ex".into()), ..Default::default() });
+    }
+    run(&mut core, task.clone());
+    subscribe(&mut core, 1, "ex");
+    let outputs = update(&mut core, "ex", "t1", TaskState::TaskFinished, 1);
+    ack(&mut core, &outputs);
+    assert!(core.frameworks()[FW].executors["ex"].tasks.is_empty(), "t1 completed");
+    run(&mut core, task);
+    let outputs = update(&mut core, "ex", "t1", TaskState::TaskRunning, 2);
+    assert_eq!(updates_sent(&outputs), vec![("t1".into(), TaskState::TaskRunning, None)]);
+}
+
+#[test]
+fn an_executor_exit_while_disconnected_reaches_the_master_after_reregistering() {
+    let mut core = agent();
+    let mut task = command_task_for("t1", "ex");
+    if let Some(executor) = task.executor.as_mut() {
+        executor.command = Some(CommandInfo { value: Some("./ex".into()), ..Default::default() });
+    }
+    let outputs = run(&mut core, task);
+    let container = launched(&outputs).container_id.clone();
+    core.stream_closed(secs(3));
+    drain(&mut core);
+    core.container_exited(secs(4), &container, Some(0));
+    let exited = |outputs: &[Output]| {
+        outputs.iter().any(|o| matches!(o, Output::Send(c) if c.executor_exited.is_some()))
+    };
+    assert!(!exited(&drain(&mut core)), "not sent into the void");
+    let at = core.poll_timeout().expect("an attempt");
+    core.handle_timeout(at);
+    drain(&mut core);
+    core.stream_event(
+        at,
+        AgentEvent {
+            r#type: Some(agent_event::Type::Reregistered as i32),
+            registered: Some(Registered {
+                agent_id: mesos_proto::v1::AgentId { value: "a-S0".into() },
+                master_info: MasterInfo::default(),
+                ping_interval_seconds: Some(1e300),
+            }),
+            ..Default::default()
+        },
+    );
+    assert!(exited(&drain(&mut core)), "sent once registered again");
+}

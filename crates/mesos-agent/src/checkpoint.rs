@@ -40,6 +40,10 @@ impl ExecutorCheckpoint {
     }
 }
 
+fn is_missing(error: &CheckpointError) -> bool {
+    matches!(error, CheckpointError::Io { source, .. } if source.kind() == std::io::ErrorKind::NotFound)
+}
+
 fn list_dirs(dir: &Path) -> Result<Vec<PathBuf>, CheckpointError> {
     match fs::read_dir(dir) {
         Ok(entries) => {
@@ -216,6 +220,16 @@ impl Meta {
         write_atomically(&dir.join("task.info"), &task.encode_to_vec())
     }
 
+    /// Forgets which agent this work dir belonged to (the master removed it): the next start
+    /// registers as a new agent.
+    pub fn forget_agent(&self) {
+        if let Err(error) = fs::remove_file(self.latest())
+            && error.kind() != std::io::ErrorKind::NotFound
+        {
+            tracing::warn!("cannot remove {}: {error}", self.latest().display());
+        }
+    }
+
     /// Forgets an executor whose tasks are all done.
     pub fn remove_executor(&self, agent_id: &str, framework_id: &str, executor_id: &str) {
         let dir = self.executor_dir(agent_id, framework_id, executor_id);
@@ -254,9 +268,12 @@ impl Meta {
             let Some(framework_id) = info.id.as_ref().map(|id| id.value.clone()) else { continue };
             let mut executors = Vec::new();
             for executor_dir in list_dirs(&framework_dir.join("executors"))? {
-                match self.recover_executor(agent_id, &framework_id, &executor_dir) {
+                match self.recover_executor(agent_id, &framework_id, &executor_dir, strict) {
                     Ok(executor) => executors.push(executor),
-                    Err(error) if !strict => tracing::warn!("skipping an executor checkpoint: {error}"),
+                    // A missing file means the agent died before writing it: nothing to recover.
+                    Err(error) if !strict || is_missing(&error) => {
+                        tracing::warn!("skipping an executor checkpoint: {error}")
+                    }
                     Err(error) => return Err(error),
                 }
             }
@@ -270,6 +287,7 @@ impl Meta {
         agent_id: &str,
         framework_id: &str,
         dir: &Path,
+        strict: bool,
     ) -> Result<RecoveredExecutor, CheckpointError> {
         let record = read_message::<ExecutorCheckpoint>(&dir.join("executor.info"), &self.latest())?;
         let executor_id = record.info.executor_id.value.clone();
@@ -277,7 +295,14 @@ impl Meta {
         let alive = pid.is_some_and(|pid| mesos_containerizer::process_start_time(pid) == Some(start_time));
         let mut tasks = Vec::new();
         for task_dir in list_dirs(&dir.join("tasks"))? {
-            let info = read_message::<TaskInfo>(&task_dir.join("task.info"), &self.latest())?;
+            let info = match read_message::<TaskInfo>(&task_dir.join("task.info"), &self.latest()) {
+                Ok(info) => info,
+                Err(error) if !strict || is_missing(&error) => {
+                    tracing::warn!("skipping a task checkpoint: {error}");
+                    continue;
+                }
+                Err(error) => return Err(error),
+            };
             let records = self.read_updates(agent_id, framework_id, &executor_id, &info.task_id.value)?;
             tasks.push(RecoveredTask { info, records });
         }
@@ -456,6 +481,8 @@ mod tests {
         fs::create_dir_all(&bad).unwrap();
         fs::write(bad.join("executor.info"), [0x0a, 0x05, 0x0a]).unwrap();
 
+        // A task directory whose task.info was never written (crash before the rename).
+        fs::create_dir_all(meta.executor_dir("a", "f", "good").join("tasks").join("half")).unwrap();
         let error = meta.recover_state("a", true).expect_err("strict");
         assert!(error.to_string().contains("executor.info"), "{error}");
         let state = meta.recover_state("a", false).expect("lenient");

@@ -421,6 +421,8 @@ async fn drive(
                 }
                 Output::Shutdown(message) => {
                     tracing::warn!(%message, "the master asked this agent to shut down");
+                    // Its executors were destroyed just before; a restart starts afresh.
+                    meta.forget_agent();
                     if let Some(old) = reader.take() {
                         old.abort();
                     }

@@ -150,14 +150,15 @@ impl Plan {
                 Some(_) => return Err(invalid("env", "must be a JSON object of names to values".into())),
             };
             let shell = flags.bool("shell");
+            let tokens: Vec<String> = command.split_whitespace().map(String::from).collect();
+            if tokens.is_empty() {
+                return Err(invalid("command", "is empty".into()));
+            }
+            // Without a shell, the first word is the program and all words are its argv.
             let command = CommandInfo {
-                value: Some(command.to_string()),
+                value: Some(if shell { command.to_string() } else { tokens[0].clone() }),
                 shell: Some(shell),
-                arguments: if shell {
-                    Vec::new()
-                } else {
-                    command.split_whitespace().map(String::from).collect()
-                },
+                arguments: if shell { Vec::new() } else { tokens },
                 environment,
                 ..Default::default()
             };
@@ -201,7 +202,11 @@ pub async fn run(plan: Plan) -> Result<(), ExecuteError> {
                 kill_at = None;
                 for id in &task_ids {
                     println!("Killing task '{}' after --kill_after", id.value);
-                    scheduler.client().kill(id.clone(), None).await?;
+                    if let Err(error) = scheduler.client().kill(id.clone(), None).await {
+                        // Try again shortly (the driver may be re-subscribing).
+                        eprintln!("killing task '{}' failed, retrying: {error}", id.value);
+                        kill_at = Some(tokio::time::Instant::now() + Duration::from_secs(1));
+                    }
                 }
                 continue;
             }
@@ -221,7 +226,12 @@ pub async fn run(plan: Plan) -> Result<(), ExecuteError> {
                 for offer in offers {
                     if launched || !fits(&offer, &plan) {
                         let refuse = Filters { refuse_seconds: Some(if launched { 3600.0 } else { 1.0 }) };
-                        scheduler.client().decline(vec![offer.offer.id.clone()], Some(refuse)).await?;
+                        // A decline that does not get through changes nothing that matters.
+                        if let Err(error) =
+                            scheduler.client().decline(vec![offer.offer.id.clone()], Some(refuse)).await
+                        {
+                            tracing::warn!("declining an offer failed: {error}");
+                        }
                         continue;
                     }
                     launch(&scheduler, &offer, &plan).await?;
@@ -258,13 +268,31 @@ pub async fn run(plan: Plan) -> Result<(), ExecuteError> {
     }
 }
 
-fn fits(offer: &TypedOffer, plan: &Plan) -> bool {
-    let mut needed = plan.resources.clone();
-    if let Work::Group(executor, _) = &plan.work
-        && let Ok(extra) = mesos_proto::convert::resources_from_proto(&executor.resources)
-    {
-        needed += extra;
+/// What the launch will take: each task's own resources (or `--resources` for a task that
+/// names none), plus the group's executor.
+fn needed(plan: &Plan) -> Resources {
+    let of = |task: &TaskInfo| {
+        if task.resources.is_empty() {
+            plan.resources.clone()
+        } else {
+            mesos_proto::convert::resources_from_proto(&task.resources).unwrap_or_default()
+        }
+    };
+    match &plan.work {
+        Work::Task(task) => of(task),
+        Work::Group(executor, group) => {
+            let mut needed =
+                mesos_proto::convert::resources_from_proto(&executor.resources).unwrap_or_default();
+            for task in &group.tasks {
+                needed += of(task);
+            }
+            needed
+        }
     }
+}
+
+fn fits(offer: &TypedOffer, plan: &Plan) -> bool {
+    let needed = needed(plan);
     // Compare amounts: the offer's resources carry their allocation role, the request does not.
     needed.iter().map(|r| r.name.clone()).all(|name| offer.resources.scalar(&name) >= needed.scalar(&name))
 }

@@ -63,6 +63,16 @@ async fn a_command_runs_to_success_and_a_failure_exits_nonzero_with_its_message(
     assert!(!bad.status.success(), "{out}");
     assert!(out.contains("TASK_FAILED") && out.contains("exited with status 3"), "{out}");
 
+    let argv = execute(&[
+        master.clone(),
+        "--name=argv".into(),
+        "--shell=false".into(),
+        "--command=/bin/sh -c true".into(),
+        "--resources=cpus:0.1;mem:32".into(),
+    ])
+    .await;
+    assert!(argv.status.success(), "without a shell the first word is the program: {}", text(&argv));
+
     let with_env = execute(&[
         master.clone(),
         "--name=env".into(),

@@ -156,10 +156,43 @@ struct Executor {
     messages: mpsc::UnboundedSender<Message>,
     health: mpsc::UnboundedSender<HealthChange>,
     calls: mpsc::UnboundedSender<mesos_proto::v1::executor::Call>,
+    /// Every task's kill switch, for the last resort of [`run`].
+    kill_switches: std::sync::Arc<std::sync::Mutex<KillSwitches>>,
 }
 
-/// Runs the executor until its work is done (or the agent is gone for good).
+/// Runs the executor until its work is done (or the agent is gone for good, in which case
+/// its tasks are killed first: nothing it started outlives it).
 pub async fn run(mode: Mode, settings: Settings) -> Result<(), Error> {
+    let mut runs_to_kill = None;
+    let outcome = run_executor(mode, settings, &mut runs_to_kill).await;
+    if outcome.is_err()
+        && let Some(kill) = runs_to_kill
+    {
+        kill_everything(kill).await;
+    }
+    outcome
+}
+
+/// The kill switches of the tasks still running.
+type KillSwitches = Vec<mpsc::UnboundedSender<Duration>>;
+
+async fn kill_everything(kills: std::sync::Arc<std::sync::Mutex<KillSwitches>>) {
+    let switches = match kills.lock() {
+        Ok(mut guard) => std::mem::take(&mut *guard),
+        Err(poisoned) => std::mem::take(&mut *poisoned.into_inner()),
+    };
+    for switch in &switches {
+        let _ = switch.send(Duration::ZERO);
+    }
+    // Let the waiters deliver the SIGKILLs.
+    tokio::time::sleep(Duration::from_millis(200)).await;
+}
+
+async fn run_executor(
+    mode: Mode,
+    settings: Settings,
+    runs_to_kill: &mut Option<std::sync::Arc<std::sync::Mutex<KillSwitches>>>,
+) -> Result<(), Error> {
     let (messages_tx, mut messages) = mpsc::unbounded_channel();
     let (health_tx, mut health) = mpsc::unbounded_channel();
     let (calls_tx, calls) = mpsc::unbounded_channel();
@@ -177,7 +210,9 @@ pub async fn run(mode: Mode, settings: Settings) -> Result<(), Error> {
         messages: messages_tx,
         health: health_tx,
         calls: calls_tx,
+        kill_switches: std::sync::Arc::new(std::sync::Mutex::new(Vec::new())),
     };
+    *runs_to_kill = Some(executor.kill_switches.clone());
     let first_window = if executor.settings.checkpoint {
         executor.settings.recovery_timeout
     } else {
@@ -233,9 +268,20 @@ pub async fn run(mode: Mode, settings: Settings) -> Result<(), Error> {
 async fn send_calls(agent: Agent, mut calls: mpsc::UnboundedReceiver<mesos_proto::v1::executor::Call>) {
     let mut connection = agent.connection();
     while let Some(call) = calls.recv().await {
-        if let Err(error) = agent.send(&mut connection, &call).await {
-            // Updates stay unacknowledged and go out again with the next SUBSCRIBE.
-            tracing::warn!("call to the agent failed: {error}");
+        // A few tries a second apart: a lost TASK_FINISHED would otherwise wait for the next
+        // SUBSCRIBE, which a healthy stream never needs.
+        for attempt in 0..10 {
+            match agent.send(&mut connection, &call).await {
+                Ok(()) => break,
+                Err(error @ api::Error::Refused { .. }) => {
+                    tracing::warn!("the agent refused a call: {error}");
+                    break;
+                }
+                Err(error) => {
+                    tracing::warn!("call to the agent failed (attempt {}): {error}", attempt + 1);
+                    tokio::time::sleep(Duration::from_secs(1)).await;
+                }
+            }
         }
     }
 }
@@ -400,6 +446,9 @@ impl Executor {
             }
         };
         let (kill_tx, mut kill_rx) = mpsc::unbounded_channel::<Duration>();
+        if let Ok(mut switches) = self.kill_switches.lock() {
+            switches.push(kill_tx.clone());
+        }
         run.kill = Some(kill_tx);
         let messages = self.messages.clone();
         let id = task_id.clone();

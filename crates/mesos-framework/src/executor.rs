@@ -194,6 +194,34 @@ pub struct ExecutorDriver {
     unacknowledged_updates: Vec<mesos_proto::v1::TaskStatus>,
     unacknowledged_tasks: std::collections::BTreeMap<String, mesos_proto::v1::TaskInfo>,
     subscribed_once: bool,
+    /// `MESOS_RECOVERY_TIMEOUT`: how long to keep re-subscribing.
+    recovery_timeout: std::time::Duration,
+    /// `MESOS_SUBSCRIPTION_BACKOFF_MAX`: the longest pause between attempts.
+    backoff_max: std::time::Duration,
+}
+
+/// A stout duration from the environment (`15mins`, `2secs`, `500ms`), or `default`.
+fn duration_var(
+    vars: &std::collections::BTreeMap<String, String>,
+    name: &str,
+    default: std::time::Duration,
+) -> std::time::Duration {
+    let Some(text) = vars.get(name) else { return default };
+    let split = text.find(|c: char| !(c.is_ascii_digit() || c == '.')).unwrap_or(text.len());
+    let (number, unit) = text.split_at(split);
+    let Ok(number) = number.parse::<f64>() else { return default };
+    let seconds = match unit {
+        "ns" => number / 1e9,
+        "us" => number / 1e6,
+        "ms" => number / 1e3,
+        "secs" => number,
+        "mins" => number * 60.0,
+        "hrs" => number * 3600.0,
+        "days" => number * 86400.0,
+        "weeks" => number * 604800.0,
+        _ => return default,
+    };
+    std::time::Duration::try_from_secs_f64(seconds).unwrap_or(default)
 }
 
 impl ExecutorDriver {
@@ -202,7 +230,10 @@ impl ExecutorDriver {
         let vars: std::collections::BTreeMap<String, String> = std::env::vars().collect();
         let agent = Agent::from_vars(&vars)?;
         let checkpoint = vars.get("MESOS_CHECKPOINT").map(String::as_str) == Some("1");
-        Ok(ExecutorDriver::new(agent, checkpoint))
+        let mut driver = ExecutorDriver::new(agent, checkpoint);
+        driver.recovery_timeout = duration_var(&vars, "MESOS_RECOVERY_TIMEOUT", driver.recovery_timeout);
+        driver.backoff_max = duration_var(&vars, "MESOS_SUBSCRIPTION_BACKOFF_MAX", driver.backoff_max);
+        Ok(driver)
     }
 
     /// A driver talking to `agent`; `checkpoint`: re-subscribe after a broken stream.
@@ -216,6 +247,8 @@ impl ExecutorDriver {
             unacknowledged_updates: Vec::new(),
             unacknowledged_tasks: std::collections::BTreeMap::new(),
             subscribed_once: false,
+            recovery_timeout: std::time::Duration::from_secs(15 * 60),
+            backoff_max: std::time::Duration::from_secs(2),
         }
     }
 
@@ -295,18 +328,20 @@ impl ExecutorDriver {
                 .map(|status| call::Update { status: status.clone() })
                 .collect(),
         });
-        let mut wait = std::time::Duration::from_millis(100);
-        for _ in 0..20 {
+        // Retry for the recovery timeout, a random pause of up to the advertised maximum
+        // between attempts (half of it: the agent's own window is that maximum).
+        let deadline = tokio::time::Instant::now() + self.recovery_timeout;
+        loop {
             match self.agent.subscribe(&subscribe).await {
                 Ok(stream) => return Ok(stream),
                 Err(error @ Error::Refused { status: 400, .. }) => return Err(error),
+                Err(error) if tokio::time::Instant::now() >= deadline => return Err(error),
                 Err(_) => {
-                    tokio::time::sleep(wait).await;
-                    wait = (wait * 2).min(std::time::Duration::from_secs(2));
+                    let most = (self.backoff_max / 2).max(std::time::Duration::from_millis(10));
+                    tokio::time::sleep(most.mul_f64(rand::random::<f64>())).await;
                 }
             }
         }
-        self.agent.subscribe(&subscribe).await
     }
 
     /// Sends a status update for a task (uuid, source, executor id and time filled in); it is

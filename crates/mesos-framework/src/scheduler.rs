@@ -22,9 +22,14 @@
 //! ```
 //!
 //! The driver SUBSCRIBEs (following redirects to the leading master), re-subscribes with the
-//! same framework id whenever the stream breaks, with a backoff, and turns events into
-//! [`Event`]s. With implicit acknowledgements (the default) every reliable status update is
-//! acknowledged once it has been handed out.
+//! same framework id whenever the stream breaks (or stays silent for five heartbeat
+//! intervals), with a backoff, and turns events into [`Event`]s. With implicit
+//! acknowledgements (the default) a reliable status update is acknowledged when the next
+//! event is asked for, that is, after the application dealt with it.
+//!
+//! As with Mesos, a framework whose `failover_timeout` is unset (0) is removed by the master
+//! as soon as its connection breaks, so re-subscribing then fails with an error: set a
+//! failover timeout when tasks must survive a scheduler or network hiccup.
 
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -172,6 +177,10 @@ pub struct Scheduler {
     events: mpsc::UnboundedReceiver<Event>,
     client: Client,
     task: tokio::task::JoinHandle<()>,
+    implicit_acknowledgements: bool,
+    /// The update handed out last, acknowledged when the next event is asked for (that
+    /// is, once the application has dealt with it).
+    to_acknowledge: Option<TaskStatus>,
 }
 
 impl Scheduler {
@@ -185,14 +194,30 @@ impl Scheduler {
         }));
         let client = Client { session, connection: Arc::new(tokio::sync::Mutex::new(None)) };
         let (events_tx, events) = mpsc::unbounded_channel();
+        let implicit_acknowledgements = config.implicit_acknowledgements;
         let task = tokio::spawn(drive(config, client.clone(), events_tx));
-        Ok(Scheduler { events, client, task })
+        Ok(Scheduler { events, client, task, implicit_acknowledgements, to_acknowledge: None })
     }
 
     /// The next event; `None` once the driver stopped (after [`Event::Error`], or when it
     /// gave up reaching a master).
     pub async fn next(&mut self) -> Option<Event> {
-        self.events.recv().await
+        if let Some(status) = self.to_acknowledge.take() {
+            let client = self.client.clone();
+            tokio::spawn(async move {
+                if let Err(error) = client.acknowledge(&status).await {
+                    tracing::warn!("implicit acknowledgement failed: {error}");
+                }
+            });
+        }
+        let event = self.events.recv().await;
+        if self.implicit_acknowledgements
+            && let Some(Event::Update(status)) = &event
+            && status.uuid.is_some()
+        {
+            self.to_acknowledge = Some(status.clone());
+        }
+        event
     }
 
     /// The calls.
@@ -223,14 +248,15 @@ async fn drive(config: Config, client: Client, events: mpsc::UnboundedSender<Eve
     let mut backoff = config.backoff;
     let mut subscribed_once = false;
     let mut last_success = tokio::time::Instant::now();
+    let mut redirected = false;
     loop {
         match subscribe(&config, &client).await {
             Ok(response) => {
-                backoff = config.backoff;
-                let outcome = read_events(&config, &client, &events, response, subscribed_once).await;
+                let outcome = read_events(&client, &events, response, subscribed_once).await;
                 lock(&client.session).stream_id = None;
                 match outcome {
                     StreamEnd::Subscribed => {
+                        backoff = config.backoff;
                         subscribed_once = true;
                         last_success = tokio::time::Instant::now();
                         if events.send(Event::Disconnected).is_err() {
@@ -244,7 +270,7 @@ async fn drive(config: Config, client: Client, events: mpsc::UnboundedSender<Eve
             Err(SubscribeError::Redirect(leader)) => {
                 tracing::info!(%leader, "following the master's redirect to the leader");
                 lock(&client.session).master = leader;
-                continue;
+                redirected = true;
             }
             Err(SubscribeError::Fatal(message)) => {
                 let _ = events.send(Event::Error(message));
@@ -252,6 +278,12 @@ async fn drive(config: Config, client: Client, events: mpsc::UnboundedSender<Eve
             }
             Err(SubscribeError::Retry(reason)) => {
                 tracing::info!("subscription failed, retrying: {reason}");
+                // The leader we were sent to may be gone: start again from the configured
+                // master (re-reading a file:// URL).
+                if redirected && let Ok(master) = master::resolve(&config.master) {
+                    lock(&client.session).master = master;
+                    redirected = false;
+                }
             }
         }
         if config.give_up_after.is_some_and(|limit| last_success.elapsed() >= limit) {
@@ -327,7 +359,6 @@ async fn subscribe(
 }
 
 async fn read_events(
-    config: &Config,
     client: &Client,
     events: &mpsc::UnboundedSender<Event>,
     response: hyper::Response<hyper::body::Incoming>,
@@ -337,7 +368,9 @@ async fn read_events(
     let mut body = response.into_body();
     let mut decoder = RecordIoDecoder::new();
     let mut subscribed = false;
-    while let Some(Ok(frame)) = body.frame().await {
+    // The master sends a HEARTBEAT every interval; five missed ones mean a dead connection.
+    let mut silence_limit = Duration::from_secs(75);
+    while let Ok(Some(Ok(frame))) = tokio::time::timeout(silence_limit, body.frame()).await {
         let Ok(data) = frame.into_data() else { continue };
         let Ok(records) = decoder.decode(&data) else { break };
         for record in records {
@@ -352,6 +385,10 @@ async fn read_events(
                         session.framework_id = Some(s.framework_id.clone());
                     }
                     subscribed = true;
+                    if let Some(interval) = s.heartbeat_interval_seconds.filter(|i| i.is_finite() && *i > 0.0)
+                    {
+                        silence_limit = Duration::from_secs_f64(interval * 5.0);
+                    }
                     Event::Registered {
                         framework_id: s.framework_id,
                         master_info: s.master_info,
@@ -375,20 +412,10 @@ async fn read_events(
                     Some(rescind) => Event::Rescinded(rescind.offer_id),
                     None => continue,
                 },
-                Some(event::Type::Update) => {
-                    let Some(update) = event.update else { continue };
-                    let status = update.status;
-                    if config.implicit_acknowledgements && status.uuid.is_some() {
-                        let client = client.clone();
-                        let to_ack = status.clone();
-                        tokio::spawn(async move {
-                            if let Err(error) = client.acknowledge(&to_ack).await {
-                                tracing::warn!("implicit acknowledgement failed: {error}");
-                            }
-                        });
-                    }
-                    Event::Update(status)
-                }
+                Some(event::Type::Update) => match event.update {
+                    Some(update) => Event::Update(update.status),
+                    None => continue,
+                },
                 Some(event::Type::Message) => match event.message {
                     Some(m) => {
                         Event::Message { agent_id: m.agent_id, executor_id: m.executor_id, data: m.data }

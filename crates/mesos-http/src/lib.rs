@@ -14,6 +14,25 @@ use hyper_util::rt::TokioIo;
 /// How long a connection attempt may take.
 pub const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 
+/// How long a response may take to arrive (its whole body, for [`Connection::post`]).
+pub const RESPONSE_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// How one attempt ended, when it failed.
+enum Attempt {
+    /// The request never left: it may be sent again.
+    NotSent(ClientError),
+    /// It may have reached the peer (or the failure came before any request).
+    Failed(ClientError),
+}
+
+impl Attempt {
+    fn into_error(self) -> ClientError {
+        match self {
+            Attempt::NotSent(error) | Attempt::Failed(error) => error,
+        }
+    }
+}
+
 /// Why a call failed.
 #[derive(Debug, thiserror::Error)]
 pub enum ClientError {
@@ -53,9 +72,11 @@ impl Connection {
         &self.address
     }
 
-    /// POSTs `body` to `path` and returns the status and the whole response body. A call on
-    /// a reused connection that the peer had closed is sent once more on a fresh one, so
-    /// calls must be safe to repeat (status updates are: they carry a uuid).
+    /// POSTs `body` to `path` and returns the status and the whole response body. When a
+    /// kept-open connection turns out to be closed before the request left (the peer closed
+    /// it while idle), the call goes out once on a fresh connection; a call that may have
+    /// reached the peer is never repeated. The response must start within
+    /// [`RESPONSE_TIMEOUT`].
     pub async fn post(
         &mut self,
         path: &str,
@@ -65,16 +86,17 @@ impl Connection {
         let reused = self.sender.is_some();
         match self.try_post(path, headers, body.clone()).await {
             Ok(answer) => Ok(answer),
-            Err(_) if reused => {
+            Err(Attempt::NotSent(_)) if reused => {
                 self.sender = None;
-                self.try_post(path, headers, body).await
+                self.try_post(path, headers, body).await.map_err(Attempt::into_error)
             }
-            Err(error) => Err(error),
+            Err(attempt) => Err(attempt.into_error()),
         }
     }
 
     /// POSTs and returns the response with its body unread (for streams such as SUBSCRIBE);
-    /// the connection is not reused afterwards.
+    /// the connection is not reused afterwards. The response head must come within
+    /// [`RESPONSE_TIMEOUT`].
     pub async fn post_streaming(
         &mut self,
         path: &str,
@@ -89,7 +111,10 @@ impl Connection {
             sender = self.connect().await?;
         }
         let request = self.request(path, headers, body)?;
-        sender.send_request(request).await.map_err(|e| self.call_error(e))
+        match tokio::time::timeout(RESPONSE_TIMEOUT, sender.send_request(request)).await {
+            Ok(response) => response.map_err(|e| self.call_error(e)),
+            Err(_) => Err(self.call_error("no response in time")),
+        }
     }
 
     async fn try_post(
@@ -97,18 +122,39 @@ impl Connection {
         path: &str,
         headers: &[(&str, &str)],
         body: Bytes,
-    ) -> Result<(hyper::StatusCode, Bytes), ClientError> {
+    ) -> Result<(hyper::StatusCode, Bytes), Attempt> {
         let mut sender = match self.sender.take() {
             Some(sender) => sender,
-            None => self.connect().await?,
+            None => self.connect().await.map_err(Attempt::Failed)?,
         };
-        sender.ready().await.map_err(|e| self.call_error(e))?;
-        let request = self.request(path, headers, body)?;
-        let response = sender.send_request(request).await.map_err(|e| self.call_error(e))?;
-        let status = response.status();
-        let bytes = response.into_body().collect().await.map_err(|e| self.call_error(e))?.to_bytes();
+        if sender.ready().await.is_err() {
+            return Err(Attempt::NotSent(self.call_error("connection closed")));
+        }
+        let request = self.request(path, headers, body).map_err(Attempt::Failed)?;
+        let exchange = async {
+            let response = match sender.try_send_request(request).await {
+                Ok(response) => response,
+                Err(mut error) => {
+                    let sent = error.take_message().is_none();
+                    let error = self.call_error(error.into_error());
+                    return Err(if sent { Attempt::Failed(error) } else { Attempt::NotSent(error) });
+                }
+            };
+            let status = response.status();
+            let bytes = response
+                .into_body()
+                .collect()
+                .await
+                .map_err(|e| Attempt::Failed(self.call_error(e)))?
+                .to_bytes();
+            Ok((status, bytes))
+        };
+        let answer = match tokio::time::timeout(RESPONSE_TIMEOUT, exchange).await {
+            Ok(answer) => answer?,
+            Err(_) => return Err(Attempt::Failed(self.call_error("no response in time"))),
+        };
         self.sender = Some(sender);
-        Ok((status, bytes))
+        Ok(answer)
     }
 
     fn request(
@@ -207,6 +253,39 @@ mod tests {
             assert_eq!(body, format!("call {i}"));
         }
         assert_eq!(connections.load(Ordering::SeqCst), 3);
+    }
+
+    #[tokio::test]
+    async fn a_call_that_may_have_arrived_is_not_sent_twice() {
+        use tokio::io::{AsyncReadExt, AsyncWriteExt};
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+        let address = listener.local_addr().expect("addr").to_string();
+        let requests = Arc::new(AtomicUsize::new(0));
+        let seen = requests.clone();
+        tokio::spawn(async move {
+            loop {
+                let Ok((mut socket, _)) = listener.accept().await else { continue };
+                let mut buffer = vec![0u8; 4096];
+                let n = socket.read(&mut buffer).await.unwrap_or(0);
+                let text = String::from_utf8_lossy(&buffer[..n]).to_string();
+                let count = text.matches("POST ").count();
+                if seen.fetch_add(count, Ordering::SeqCst) == 0 {
+                    // First call: answered, connection kept.
+                    let _ = socket.write_all(b"HTTP/1.1 200 OK\r\ncontent-length: 0\r\n\r\n").await;
+                    let n = socket.read(&mut buffer).await.unwrap_or(0);
+                    seen.fetch_add(
+                        String::from_utf8_lossy(&buffer[..n]).matches("POST ").count(),
+                        Ordering::SeqCst,
+                    );
+                }
+                // The second call is read, then the connection drops without an answer.
+            }
+        });
+        let mut connection = Connection::new(address);
+        connection.post("/x", &[], Bytes::from_static(b"one")).await.expect("first call");
+        assert!(connection.post("/x", &[], Bytes::from_static(b"two")).await.is_err());
+        tokio::time::sleep(Duration::from_millis(100)).await;
+        assert_eq!(requests.load(Ordering::SeqCst), 2, "the second call was not repeated");
     }
 
     #[tokio::test]

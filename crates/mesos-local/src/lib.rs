@@ -105,9 +105,6 @@ pub async fn start(flags: &Flags) -> Result<LocalCluster, LocalError> {
         if !flags.is_explicit("resources") {
             args.push(format!("--resources={}", shares[index - 1]));
         }
-        if !flags.is_explicit("hostname") {
-            args.push(format!("--hostname=agent-{index}"));
-        }
         let (_, agent_flags) = mesos_agent::flags::AgentFlags::load(args, std::iter::empty())?;
         let agent = mesos_agent::start(agent_flags, index as u64)
             .await
