@@ -132,6 +132,11 @@ impl Executor {
         }
     }
 
+    pub(crate) fn set_shutdown_deadline(&mut self, at: Time) {
+        self.registration_deadline = None;
+        self.shutdown_deadline = Some(at);
+    }
+
     pub(crate) fn set_pending_termination(
         &mut self,
         state: TaskState,

@@ -6,17 +6,18 @@
 //! is gone) is destroyed and its unfinished tasks become TASK_LOST (TASK_GONE for
 //! partition-aware frameworks). Unacknowledged status updates are replayed into the
 //! status-update manager and resent once the agent re-registers, which it does only after
-//! that window, as Mesos does. With `--recover=cleanup` every recovered executor is destroyed
-//! at once and its tasks are reported the same way, so nothing is left running or unreported.
+//! that window, as Mesos does. With `--recover=cleanup` every recovered executor is told to
+//! shut down when it re-subscribes and is destroyed when the shutdown grace period ends; its
+//! unfinished tasks are reported lost, so nothing is left running or unreported.
 
 use std::collections::BTreeMap;
 
 use mesos_proto::v1::{ExecutorInfo, FrameworkInfo, TaskInfo, TaskState, task_status};
 use mesos_types::Time;
 
+use crate::AgentCore;
 use crate::executors::{Executor, ExecutorKind, ExecutorState, Framework, TaskRecord};
 use crate::status_updates::Record;
-use crate::{AgentCore, Output};
 
 /// What to do with executors found at startup (`--recover`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -110,7 +111,10 @@ impl AgentCore {
                     now + window,
                 );
                 if mode == RecoverMode::Cleanup {
+                    // A re-subscribing executor is told SHUTDOWN; whatever still runs when the
+                    // grace period ends is destroyed.
                     record.state = ExecutorState::Terminating;
+                    record.set_shutdown_deadline(now + self.config.executor_shutdown_grace_period);
                     record.set_pending_termination(
                         self.lost_state(&framework),
                         task_status::Reason::ReasonAgentRestarted,
@@ -124,8 +128,6 @@ impl AgentCore {
                         "The executor ended while the agent was down".to_string(),
                     );
                     dead.push(container_id.clone());
-                } else if mode == RecoverMode::Cleanup {
-                    self.outputs.push_back(Output::DestroyContainer { container_id: container_id.clone() });
                 }
                 self.containers.insert(container_id, (framework_id.clone(), executor_id.clone()));
                 framework.executors.insert(executor_id, record);

@@ -270,9 +270,27 @@ fn a_dead_executor_found_at_startup_loses_its_tasks_at_once() {
 fn cleanup_destroys_everything_and_reports_it() {
     let mut core = AgentCore::new(config(), Some("a-S0".into()));
     core.recover(secs(0), recovered(true), RecoverMode::Cleanup);
-    assert_eq!(drain(&mut core), vec![Output::DestroyContainer { container_id: "c1".into() }]);
-    core.container_exited(secs(1), "c1", Some(9));
-    register(&mut core, secs(1));
+    assert!(drain(&mut core).is_empty());
+    // The executor comes back and is told to shut down.
+    let subscribe = mesos_proto::v1::executor::Call {
+        executor_id: ExecutorId { value: "t1".into() },
+        framework_id: FrameworkId { value: FW.into() },
+        r#type: Some(call::Type::Subscribe as i32),
+        subscribe: Some(call::Subscribe::default()),
+        ..Default::default()
+    };
+    core.executor_subscribe(secs(1), 4, subscribe).expect("answered");
+    let outputs = drain(&mut core);
+    assert!(
+        outputs.iter().any(|o| matches!(o, Output::ToExecutor { event, .. }
+        if event.r#type == Some(mesos_proto::v1::executor::event::Type::Shutdown as i32))),
+        "{outputs:?}"
+    );
+    // It does not go: after the grace period it is destroyed.
+    core.handle_timeout(secs(5));
+    assert!(drain(&mut core).contains(&Output::DestroyContainer { container_id: "c1".into() }));
+    core.container_exited(secs(6), "c1", Some(9));
+    register(&mut core, secs(6));
     let lost = sent_updates(&acknowledge_running(&mut core));
     assert_eq!(
         lost,
