@@ -306,6 +306,8 @@ async fn drive(
         std::collections::BTreeMap::new();
     let mut next_connection = 0u64;
     let master_calls = MasterCalls::start(&master);
+    // Updates whose checkpoint failed: their ACKNOWLEDGED is withheld.
+    let mut unrecorded: std::collections::BTreeSet<Vec<u8>> = std::collections::BTreeSet::new();
     // Pid files of checkpointing executors about to launch, by container id.
     let mut pid_files: std::collections::BTreeMap<String, std::path::PathBuf> =
         std::collections::BTreeMap::new();
@@ -402,6 +404,11 @@ async fn drive(
                     }
                 }
                 Output::ToExecutor { connection, event } => {
+                    if let Some(ack) = &event.acknowledged
+                        && unrecorded.remove(&ack.uuid)
+                    {
+                        continue;
+                    }
                     if let Some(events) = executor_streams.get(&connection) {
                         let _ = events.send(*event);
                     }
