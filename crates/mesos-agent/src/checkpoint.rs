@@ -40,6 +40,11 @@ impl ExecutorCheckpoint {
     }
 }
 
+/// The kernel's id of this boot.
+fn current_boot_id() -> Option<String> {
+    fs::read_to_string("/proc/sys/kernel/random/boot_id").ok().map(|s| s.trim().to_string())
+}
+
 fn is_missing(error: &CheckpointError) -> bool {
     matches!(error, CheckpointError::Io { source, .. } if source.kind() == std::io::ErrorKind::NotFound)
 }
@@ -220,6 +225,22 @@ impl Meta {
         write_atomically(&dir.join("task.info"), &task.encode_to_vec())
     }
 
+    fn boot_id_path(&self) -> PathBuf {
+        self.slaves.with_file_name("boot_id")
+    }
+
+    fn recorded_boot_id(&self) -> Option<String> {
+        fs::read_to_string(self.boot_id_path()).ok().map(|s| s.trim().to_string())
+    }
+
+    /// Records this boot's id, so that a recovery after a reboot knows no pid is ours.
+    pub fn record_boot_id(&self) -> Result<(), CheckpointError> {
+        match current_boot_id() {
+            Some(id) => write_atomically(&self.boot_id_path(), id.as_bytes()),
+            None => Ok(()),
+        }
+    }
+
     /// Forgets which agent this work dir belonged to (the master removed it): the next start
     /// registers as a new agent.
     pub fn forget_agent(&self) {
@@ -292,7 +313,10 @@ impl Meta {
         let record = read_message::<ExecutorCheckpoint>(&dir.join("executor.info"), &self.latest())?;
         let executor_id = record.info.executor_id.value.clone();
         let (pid, start_time) = read_pid(&dir.join("forked.pid"));
-        let alive = pid.is_some_and(|pid| mesos_containerizer::process_start_time(pid) == Some(start_time));
+        // After a reboot every pid is someone else's: nothing checkpointed is alive.
+        let same_boot = self.recorded_boot_id().is_none_or(|recorded| Some(recorded) == current_boot_id());
+        let alive = same_boot
+            && pid.is_some_and(|pid| mesos_containerizer::process_start_time(pid) == Some(start_time));
         let mut tasks = Vec::new();
         for task_dir in list_dirs(&dir.join("tasks"))? {
             let info = match read_message::<TaskInfo>(&task_dir.join("task.info"), &self.latest()) {
@@ -491,6 +515,14 @@ mod tests {
         assert_eq!(state[0].executors[0].info.executor_id.value, "good");
         assert_eq!(state[0].executors[0].tasks.len(), 1);
         assert!(!state[0].executors[0].alive, "no pid was ever written");
+        // This process, recorded as the executor: alive in this boot, dead after a reboot.
+        let me = std::process::id();
+        let start = mesos_containerizer::process_start_time(me).unwrap();
+        fs::write(meta.pid_path("a", "f", "good"), format!("{me} {start}")).unwrap();
+        meta.record_boot_id().unwrap();
+        assert!(meta.recover_state("a", false).unwrap()[0].executors[0].alive);
+        fs::write(meta.boot_id_path(), "another-boot").unwrap();
+        assert!(!meta.recover_state("a", false).unwrap()[0].executors[0].alive, "a reboot happened");
         meta.remove_executor("a", "f", "good");
         meta.remove_executor("a", "f", "bad");
         assert!(!meta.framework_dir("a", "f").exists(), "the last executor takes the framework along");

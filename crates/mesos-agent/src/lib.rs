@@ -220,6 +220,9 @@ pub async fn start(flags: AgentFlags, seed: u64) -> Result<AgentHandle, StartErr
         tracing::info!(executors, mode = ?flags.recover, "recovered checkpointed executors");
         core.recover(now(), state, flags.recover);
     }
+    if let Err(error) = meta.record_boot_id() {
+        tracing::warn!("cannot record the boot id: {error}");
+    }
     let (state_tx, state_rx) = watch::channel((None, false));
     let shell = Shell {
         meta,
