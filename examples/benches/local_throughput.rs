@@ -9,12 +9,9 @@
 use std::process::{Command, Stdio};
 use std::time::{Instant, SystemTime, UNIX_EPOCH};
 
-fn main() {
-    let tasks: usize = std::env::args().skip(1).find_map(|a| a.parse().ok()).unwrap_or(10_000);
-    let exe = std::env::current_exe().expect("bench path");
-    let release = exe.parent().and_then(|deps| deps.parent()).expect("target dir").to_path_buf();
-    let local = release.join("mesos-local");
-    assert!(local.exists(), "{} is missing: run `cargo build --release` first", local.display());
+/// Runs `mesos-local` and the test framework with `framework_args`; returns (ms from
+/// process start to the first offer, the framework's rate line, total seconds).
+fn run(local: &std::path::Path, framework_args: &[String]) -> (u128, String, f64) {
     let port = std::net::TcpListener::bind("127.0.0.1:0")
         .and_then(|l| l.local_addr())
         .map(|a| a.port())
@@ -22,12 +19,13 @@ fn main() {
     let work = tempfile::tempdir().expect("dir");
     let started_ms = SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_millis()).unwrap_or(0);
     let started = Instant::now();
-    let mut cluster = Command::new(&local)
+    let mut cluster = Command::new(local)
         .args([
             "--num_agents=4",
             &format!("--port={port}"),
             &format!("--work_dir={}", work.path().display()),
             "--resources=cpus:64;mem:65536;disk:65536;ports:[31000-31100]",
+            "--allocation_interval=10ms",
             "--quiet",
         ])
         .stdout(Stdio::null())
@@ -35,11 +33,8 @@ fn main() {
         .spawn()
         .expect("mesos-local starts");
     let output = Command::new(env!("CARGO_BIN_EXE_test-framework"))
-        .args([
-            format!("--master=127.0.0.1:{port}"),
-            format!("--num_tasks={tasks}"),
-            format!("--executor={}", env!("CARGO_BIN_EXE_test-executor")),
-        ])
+        .arg(format!("--master=127.0.0.1:{port}"))
+        .args(framework_args)
         .output()
         .expect("the framework runs");
     let total = started.elapsed();
@@ -53,9 +48,30 @@ fn main() {
             l.strip_prefix("First offer at ").and_then(|r| r.split(' ').next()).and_then(|n| n.parse().ok())
         })
         .expect("first offer time");
-    let rate_line = text.lines().find(|l| l.contains("tasks/s")).unwrap_or("");
-    println!("mesos-local, 4 agents, {tasks} tasks from examples/test-framework");
-    println!("  process start to first offer: {} ms", first_offer_ms.saturating_sub(started_ms));
-    println!("  {rate_line}");
-    println!("  process start to last task finished: {:.2} s", total.as_secs_f64());
+    let rate_line = text.lines().find(|l| l.contains("tasks/s")).unwrap_or("").to_string();
+    (first_offer_ms.saturating_sub(started_ms), rate_line, total.as_secs_f64())
+}
+
+fn main() {
+    let tasks: usize = std::env::args().skip(1).find_map(|a| a.parse().ok()).unwrap_or(10_000);
+    let exe = std::env::current_exe().expect("bench path");
+    let release = exe.parent().and_then(|deps| deps.parent()).expect("target dir").to_path_buf();
+    let local = release.join("mesos-local");
+    assert!(local.exists(), "{} is missing: run `cargo build --release` first", local.display());
+    let executor = format!("--executor={}", env!("CARGO_BIN_EXE_test-executor"));
+    let (first_offer, rate, total) = run(&local, &[format!("--num_tasks={tasks}"), executor]);
+    println!("mesos-local, 4 agents, {tasks} tasks under the example's Rust executor (one per agent)");
+    println!("  process start to first offer: {first_offer} ms");
+    println!("  {rate}");
+    println!("  process start to last task finished: {total:.2} s");
+    let (first_offer, rate, total) = run(
+        &local,
+        &[format!("--num_tasks={tasks}"), "--command=true".to_string(), "--max_in_flight=32".to_string()],
+    );
+    println!(
+        "mesos-local, 4 agents, {tasks} `true` command tasks (each its own command executor), at most 32 unfinished"
+    );
+    println!("  process start to first offer: {first_offer} ms");
+    println!("  {rate}");
+    println!("  process start to last task finished: {total:.2} s");
 }

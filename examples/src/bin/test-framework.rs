@@ -1,6 +1,8 @@
 //! A batch framework (the counterpart of Mesos' test-framework): runs `--num_tasks` tasks
 //! (default 5) under the custom executor `test-executor` and exits 0 once all finished.
-//! `--executor=PATH` points at the executor (default: next to this program).
+//! `--executor=PATH` points at the executor (default: next to this program). With
+//! `--command=CMD` the tasks are command tasks running CMD under the agent's command
+//! executor instead; `--max_in_flight=N` keeps at most N tasks unfinished at a time.
 
 use mesos_framework::scheduler::{Config, Event, Scheduler};
 use mesos_proto::v1::{
@@ -23,6 +25,9 @@ async fn main() -> std::process::ExitCode {
             return std::process::ExitCode::from(1);
         }
     };
+    let command = mesos_examples::arg("command");
+    let max_in_flight: usize =
+        mesos_examples::arg("max_in_flight").and_then(|n| n.parse().ok()).unwrap_or(usize::MAX);
     let (mut launched, mut finished) = (0, 0);
     let mut executors: std::collections::BTreeMap<String, ExecutorInfo> = std::collections::BTreeMap::new();
     let mut first_launch: Option<std::time::Instant> = None;
@@ -62,16 +67,33 @@ async fn main() -> std::process::ExitCode {
                         continue;
                     };
                     let room = (mesos_examples::available(&offer.offer, "cpus") / 0.1).floor() as usize;
-                    while launched < total && tasks.len() + 1 < room {
-                        let Some(cpus) = mesos_examples::take(&offer.offer, "cpus", 0.1) else { break };
-                        tasks.push(TaskInfo {
-                            name: format!("Task {launched}"),
-                            task_id: TaskId { value: launched.to_string() },
-                            agent_id: offer.offer.agent_id.clone(),
-                            resources: vec![cpus],
-                            executor: Some(executor.clone()),
-                            ..Default::default()
-                        });
+                    while launched < total && tasks.len() + 1 < room && launched - finished < max_in_flight {
+                        let task = match &command {
+                            Some(command) => {
+                                let Some(task) = mesos_examples::command_task(
+                                    &offer.offer,
+                                    &launched.to_string(),
+                                    command,
+                                ) else {
+                                    break;
+                                };
+                                task
+                            }
+                            None => {
+                                let Some(cpus) = mesos_examples::take(&offer.offer, "cpus", 0.1) else {
+                                    break;
+                                };
+                                TaskInfo {
+                                    name: format!("Task {launched}"),
+                                    task_id: TaskId { value: launched.to_string() },
+                                    agent_id: offer.offer.agent_id.clone(),
+                                    resources: vec![cpus],
+                                    executor: Some(executor.clone()),
+                                    ..Default::default()
+                                }
+                            }
+                        };
+                        tasks.push(task);
                         launched += 1;
                     }
                     let result = if tasks.is_empty() {
@@ -79,7 +101,9 @@ async fn main() -> std::process::ExitCode {
                             .client()
                             .decline(
                                 vec![offer.offer.id.clone()],
-                                Some(Filters { refuse_seconds: Some(5.0) }),
+                                Some(Filters {
+                                    refuse_seconds: Some(if max_in_flight == usize::MAX { 5.0 } else { 0.0 }),
+                                }),
                             )
                             .await
                     } else {
