@@ -119,14 +119,18 @@ impl Containerizer for PosixContainerizer {
                 tokio::select! {
                     Some(()) = destroy_rx.recv(), if !destroying => {
                         destroying = true;
-                        mesos_containerizer::kill_group(pid);
+                        // Checked alive just now: the pid is still the executor's.
+                        if alive() {
+                            mesos_containerizer::kill_group(pid);
+                        }
                     }
                     () = tokio::time::sleep(Duration::from_millis(100)) => {}
                 }
             }
             if pid != 0 {
-                // Stragglers of the group go with it.
-                mesos_containerizer::kill_group(pid);
+                // What it left in its group or session goes with it (never a newcomer that
+                // took its pid).
+                mesos_containerizer::kill_leftovers(pid);
             }
             ended(ContainerEnd::Exited(None));
         });
@@ -207,12 +211,9 @@ async fn run(
     }
     let status = tokio::select! {
         status = container.wait() => {
-            // An executor that failed or was killed may have left processes behind (outside
-            // its group, but in its session): they go too. A clean exit means the executor
-            // ended its tasks itself, and only its group is swept.
-            if status.as_ref().is_ok_and(|s| s.success()) {
-                container.reap_group();
-            } else {
+            // An executor that failed or was killed may have left processes behind in its
+            // group or session: they go too. A clean exit means it ended its tasks itself.
+            if !status.as_ref().is_ok_and(|s| s.success()) {
                 container.reap_stragglers();
             }
             status

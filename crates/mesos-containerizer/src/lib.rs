@@ -205,14 +205,10 @@ impl Container {
     /// Kills whatever the container's main process left behind (its group and, for a
     /// session leader, its session); call after it exited.
     pub fn reap_stragglers(&self) {
-        signal_group(self.pid, Signal::KILL);
-        kill_session(self.pid);
-    }
-
-    /// Kills what is left of the process group; cheap enough for every exit (the session
-    /// scan of [`Container::reap_stragglers`] reads all of `/proc`).
-    pub fn reap_group(&self) {
-        signal_group(self.pid, Signal::KILL);
+        // The leader is reaped, so its pid may already belong to someone else: no killpg,
+        // only the processes still carrying the old group or session id (Linux does not
+        // reuse a number while a group or session holds it).
+        kill_leftovers(self.pid);
     }
 }
 
@@ -226,12 +222,13 @@ fn new_session(command: &mut Command) {
     }
 }
 
-/// SIGKILLs every process in session `sid` (scanning `/proc`, a few rounds to catch forks
-/// in flight); returns how many were signalled.
-pub fn kill_session(sid: u32) -> usize {
+/// SIGKILLs every process left in the process group or session that `leader` led, except a
+/// process that now has `leader`'s pid (a newcomer: the leader is gone). Scans `/proc`, a
+/// few rounds to catch forks in flight; returns how many were signalled.
+pub fn kill_leftovers(leader: u32) -> usize {
     let mut killed = 0;
     for _ in 0..3 {
-        let members = session_members(sid);
+        let members = leftovers(leader);
         if members.is_empty() {
             break;
         }
@@ -245,17 +242,23 @@ pub fn kill_session(sid: u32) -> usize {
     killed
 }
 
-fn session_members(sid: u32) -> Vec<u32> {
+fn leftovers(leader: u32) -> Vec<u32> {
     let Ok(entries) = std::fs::read_dir("/proc") else { return Vec::new() };
     entries
         .filter_map(Result::ok)
         .filter_map(|e| e.file_name().to_str().and_then(|n| n.parse::<u32>().ok()))
+        .filter(|pid| *pid != leader)
         .filter(|pid| {
             let Ok(stat) = std::fs::read_to_string(format!("/proc/{pid}/stat")) else { return false };
             let Some((_, after)) = stat.rsplit_once(')') else { return false };
             // state ppid pgrp session ...; zombies are already dead.
             let mut fields = after.split_ascii_whitespace();
-            fields.next() != Some("Z") && fields.nth(2).and_then(|s| s.parse::<u32>().ok()) == Some(sid)
+            if fields.next() == Some("Z") {
+                return false;
+            }
+            let pgrp = fields.nth(1).and_then(|s| s.parse::<u32>().ok());
+            let session = fields.next().and_then(|s| s.parse::<u32>().ok());
+            pgrp == Some(leader) || session == Some(leader)
         })
         .collect()
 }
@@ -278,10 +281,11 @@ pub fn process_start_time(pid: u32) -> Option<u64> {
     fields.get(19)?.parse().ok()
 }
 
-/// Kills a recovered container at once: its process group and its session.
+/// Kills a recovered container whose leader the caller has just seen alive: its process
+/// group and everything in its session.
 pub fn kill_group(pgid: u32) {
     signal_group(pgid, Signal::KILL);
-    kill_session(pgid);
+    kill_leftovers(pgid);
 }
 
 /// CPU time and memory of a process, from `/proc` (for `/monitor/statistics`).

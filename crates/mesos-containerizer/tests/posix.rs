@@ -168,3 +168,25 @@ async fn destroying_a_container_kills_processes_that_left_its_group() {
     }
     assert!(dead, "the job outside the group is killed with the container");
 }
+
+#[tokio::test]
+async fn sweeping_leftovers_never_touches_the_process_holding_the_leaders_pid() {
+    let dir = tempfile::tempdir().unwrap();
+    // The leader keeps running (a loop of short sleeps) whatever happens to the others.
+    let script = r#"perl -e 'setpgrp(0, 0); open(F, ">job.pid"); print F $$; close F; sleep 60' & while :; do sleep 0.1; done"#;
+    let mut container = Container::launch(&spec(dir.path(), script)).unwrap();
+    let job = pid_from(&dir.path().join("sandbox/job.pid")).await;
+    // The leader is alive here, as a newcomer with its pid would be after a reuse.
+    assert!(mesos_containerizer::kill_leftovers(container.pid()) >= 1);
+    let mut job_gone = false;
+    for _ in 0..100 {
+        if gone(job) {
+            job_gone = true;
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    assert!(job_gone, "the session's other process is swept");
+    assert!(!gone(container.pid()), "the process with the leader's pid is left alone");
+    container.kill(Duration::ZERO).await.unwrap();
+}
