@@ -168,6 +168,22 @@ fn ack(core: &mut AgentCore, outputs: &[Output]) {
     }
 }
 
+/// The master asks the agent to kill `task` at `at` seconds.
+fn kill(core: &mut AgentCore, at: u64, task: &str, kill_policy: Option<mesos_proto::v1::KillPolicy>) {
+    core.stream_event(
+        secs(at),
+        AgentEvent {
+            r#type: Some(agent_event::Type::KillTask as i32),
+            kill_task: Some(KillTask {
+                framework_id: FrameworkId { value: FW.into() },
+                task_id: TaskId { value: task.into() },
+                kill_policy,
+            }),
+            ..Default::default()
+        },
+    );
+}
+
 fn launched(outputs: &[Output]) -> &mesos_agent_core::executors::ContainerLaunch {
     outputs
         .iter()
@@ -299,18 +315,7 @@ fn killing_a_queued_task_reports_it_killed_and_stops_the_idle_executor() {
     let mut core = agent();
     let outputs = run(&mut core, command_task("t1"));
     let container = launched(&outputs).container_id.clone();
-    core.stream_event(
-        secs(3),
-        AgentEvent {
-            r#type: Some(agent_event::Type::KillTask as i32),
-            kill_task: Some(KillTask {
-                framework_id: FrameworkId { value: FW.into() },
-                task_id: TaskId { value: "t1".into() },
-                kill_policy: None,
-            }),
-            ..Default::default()
-        },
-    );
+    kill(&mut core, 3, "t1", None);
     let outputs = drain(&mut core);
     assert_eq!(
         updates_sent(&outputs),
@@ -330,18 +335,7 @@ fn killing_a_delivered_task_goes_to_the_executor_with_the_policy() {
     let policy = mesos_proto::v1::KillPolicy {
         grace_period: Some(mesos_proto::v1::DurationInfo { nanoseconds: 2_000_000_000 }),
     };
-    core.stream_event(
-        secs(3),
-        AgentEvent {
-            r#type: Some(agent_event::Type::KillTask as i32),
-            kill_task: Some(KillTask {
-                framework_id: FrameworkId { value: FW.into() },
-                task_id: TaskId { value: "t1".into() },
-                kill_policy: Some(policy),
-            }),
-            ..Default::default()
-        },
-    );
+    kill(&mut core, 3, "t1", Some(policy));
     let outputs = drain(&mut core);
     let Some(Output::ToExecutor { connection: 1, event }) = outputs.first() else { panic!("{outputs:?}") };
     let kill = event.kill.as_ref().expect("KILL");
@@ -600,18 +594,7 @@ fn after_a_terminal_update_late_updates_and_kills_change_nothing() {
     assert_eq!(events(&late), vec![event::Type::Acknowledged], "acknowledged to the executor");
     assert!(updates_sent(&late).is_empty(), "but not forwarded");
     assert_eq!(core.frameworks()[FW].executors["t1"].tasks["t1"].state, TaskState::TaskFinished);
-    core.stream_event(
-        secs(5),
-        AgentEvent {
-            r#type: Some(agent_event::Type::KillTask as i32),
-            kill_task: Some(KillTask {
-                framework_id: FrameworkId { value: FW.into() },
-                task_id: TaskId { value: "t1".into() },
-                kill_policy: None,
-            }),
-            ..Default::default()
-        },
-    );
+    kill(&mut core, 5, "t1", None);
     let outputs = drain(&mut core);
     assert!(updates_sent(&outputs).is_empty() && events(&outputs).is_empty(), "{outputs:?}");
 }
