@@ -53,10 +53,17 @@ fn run(local: &std::path::Path, framework_args: &[String]) -> (u128, String, f64
 }
 
 fn main() {
-    let tasks: usize = std::env::args().skip(1).find_map(|a| a.parse().ok()).unwrap_or(10_000);
+    // `cargo test --all-targets` runs benches too (without --bench): a smoke run then.
+    let smoke = !std::env::args().any(|a| a == "--bench");
+    let tasks: usize =
+        std::env::args().skip(1).find_map(|a| a.parse().ok()).unwrap_or(if smoke { 20 } else { 10_000 });
     let exe = std::env::current_exe().expect("bench path");
     let release = exe.parent().and_then(|deps| deps.parent()).expect("target dir").to_path_buf();
     let local = release.join("mesos-local");
+    if smoke && !local.exists() {
+        println!("{} is not built; skipping the smoke run", local.display());
+        return;
+    }
     assert!(local.exists(), "{} is missing: run `cargo build --release` first", local.display());
     let executor = format!("--executor={}", env!("CARGO_BIN_EXE_test-executor"));
     let (first_offer, rate, total) = run(&local, &[format!("--num_tasks={tasks}"), executor]);

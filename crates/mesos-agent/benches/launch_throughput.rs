@@ -173,7 +173,9 @@ async fn cluster_rate(count: usize, window: usize) -> f64 {
 
 fn main() {
     let numbers: Vec<usize> = std::env::args().skip(1).filter_map(|a| a.parse().ok()).collect();
-    let count = numbers.first().copied().unwrap_or(1000);
+    // `cargo test --all-targets` runs benches too (without --bench): a smoke run then.
+    let smoke = !std::env::args().any(|a| a == "--bench");
+    let count = numbers.first().copied().unwrap_or(if smoke { 20 } else { 1000 });
     let window = numbers.get(1).copied().unwrap_or(32);
     let cores = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1);
     let sequential = bare_rate(count, 1);
