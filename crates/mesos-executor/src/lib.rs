@@ -23,7 +23,6 @@ use std::time::Duration;
 use mesos_containerizer::{Container, LaunchSpec};
 use mesos_proto::v1::executor::{Event, call, event};
 use mesos_proto::v1::{FrameworkInfo, TaskId, TaskInfo, TaskState, TaskStatus, framework_info, task_status};
-use rand::Rng;
 use tokio::sync::mpsc;
 
 use crate::health::HealthChange;
@@ -288,31 +287,17 @@ async fn send_calls(agent: Agent, mut calls: mpsc::UnboundedReceiver<mesos_proto
 
 impl Executor {
     async fn subscribe(&self, window: Duration) -> Result<EventStream, Error> {
-        let deadline = tokio::time::Instant::now() + window;
-        loop {
-            let mut call = self.settings.agent.call(call::Type::Subscribe);
-            call.subscribe = Some(call::Subscribe {
-                unacknowledged_tasks: self.unacknowledged_tasks.values().cloned().collect(),
-                unacknowledged_updates: self
-                    .unacknowledged_updates
-                    .iter()
-                    .map(|status| call::Update { status: status.clone() })
-                    .collect(),
-            });
-            match self.settings.agent.subscribe(&call).await {
-                Ok(stream) => return Ok(stream),
-                Err(error @ api::Error::Refused { status: 400, .. }) => return Err(error.into()),
-                Err(error) if tokio::time::Instant::now() >= deadline => return Err(error.into()),
-                Err(error) => {
-                    tracing::info!("subscription failed, retrying: {error}");
-                    // Half the advertised maximum: a restarted agent waits only that maximum
-                    // for executors, so an attempt must land well inside its window.
-                    let max = (self.settings.subscription_backoff_max / 2).max(Duration::from_millis(10));
-                    let pause = rand::thread_rng().gen_range(Duration::ZERO..=max);
-                    tokio::time::sleep(pause).await;
-                }
-            }
-        }
+        let mut call = self.settings.agent.call(call::Type::Subscribe);
+        call.subscribe = Some(call::Subscribe {
+            unacknowledged_tasks: self.unacknowledged_tasks.values().cloned().collect(),
+            unacknowledged_updates: self
+                .unacknowledged_updates
+                .iter()
+                .map(|status| call::Update { status: status.clone() })
+                .collect(),
+        });
+        let backoff_max = self.settings.subscription_backoff_max;
+        Ok(self.settings.agent.subscribe_within(&call, window, backoff_max).await?)
     }
 
     fn read(&self, mut stream: EventStream) {

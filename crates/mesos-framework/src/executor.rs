@@ -124,6 +124,32 @@ impl Agent {
     }
 }
 
+impl Agent {
+    /// SUBSCRIBEs, retrying for `window` with a random pause of up to half of `backoff_max`
+    /// between attempts (a restarted agent waits only `backoff_max` for its executors, so an
+    /// attempt must land well inside that). A 400 is final.
+    pub async fn subscribe_within(
+        &self,
+        call: &Call,
+        window: std::time::Duration,
+        backoff_max: std::time::Duration,
+    ) -> Result<EventStream, Error> {
+        let deadline = tokio::time::Instant::now() + window;
+        loop {
+            match self.subscribe(call).await {
+                Ok(stream) => return Ok(stream),
+                Err(error @ Error::Refused { status: 400, .. }) => return Err(error),
+                Err(error) if tokio::time::Instant::now() >= deadline => return Err(error),
+                Err(error) => {
+                    tracing::info!("subscription failed, retrying: {error}");
+                    let most = (backoff_max / 2).max(std::time::Duration::from_millis(10));
+                    tokio::time::sleep(most.mul_f64(rand::random::<f64>())).await;
+                }
+            }
+        }
+    }
+}
+
 /// The agent's events to this executor.
 pub struct EventStream {
     body: Incoming,
@@ -328,20 +354,7 @@ impl ExecutorDriver {
                 .map(|status| call::Update { status: status.clone() })
                 .collect(),
         });
-        // Retry for the recovery timeout, a random pause of up to the advertised maximum
-        // between attempts (half of it: the agent's own window is that maximum).
-        let deadline = tokio::time::Instant::now() + self.recovery_timeout;
-        loop {
-            match self.agent.subscribe(&subscribe).await {
-                Ok(stream) => return Ok(stream),
-                Err(error @ Error::Refused { status: 400, .. }) => return Err(error),
-                Err(error) if tokio::time::Instant::now() >= deadline => return Err(error),
-                Err(_) => {
-                    let most = (self.backoff_max / 2).max(std::time::Duration::from_millis(10));
-                    tokio::time::sleep(most.mul_f64(rand::random::<f64>())).await;
-                }
-            }
-        }
+        self.agent.subscribe_within(&subscribe, self.recovery_timeout, self.backoff_max).await
     }
 
     /// Sends a status update for a task (uuid, source, executor id and time filled in); it is
