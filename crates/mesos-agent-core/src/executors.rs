@@ -24,7 +24,7 @@ use mesos_proto::v1::{
 use mesos_types::Time;
 
 use crate::environment::{ExecutorContext, executor_environment};
-use crate::status_updates::UpdateError;
+use crate::status_updates::{Accepted, StreamKey, UpdateError};
 use crate::{AgentCore, Output};
 
 /// CPU share the agent adds for the built-in command executor itself (Mesos' allowance).
@@ -172,6 +172,14 @@ impl Framework {
             .iter()
             .any(|c| c.r#type == Some(framework_info::capability::Type::PartitionAware as i32))
     }
+}
+
+/// An update waiting for its checkpoint record to be written.
+#[derive(Clone, Debug)]
+pub(crate) struct UnrecordedUpdate {
+    pub(crate) status: Box<TaskStatus>,
+    /// Its sender, when an executor sent it.
+    pub(crate) executor_id: Option<String>,
 }
 
 /// What the shell needs to start an executor's container.
@@ -674,8 +682,9 @@ impl AgentCore {
         Ok(())
     }
 
-    /// A validated update from an executor: recorded, handed to the status-update manager,
-    /// then acknowledged to the executor.
+    /// A validated update from an executor: handed to the status-update manager, then
+    /// acknowledged to the executor once it is safe (at once, or for a checkpointing framework
+    /// when the shell reports its record written: [`AgentCore::update_checkpointed`]).
     fn executor_update(&mut self, now: Time, framework_id: &str, executor_id: &str, mut status: TaskStatus) {
         if status.agent_id.is_none() {
             status.agent_id = self.agent_id.as_ref().map(|id| AgentId { value: id.clone() });
@@ -686,13 +695,19 @@ impl AgentCore {
         }
         let task_id = status.task_id.clone();
         let uuid = status.uuid.clone().unwrap_or_default();
-        let accepted = self.record_update(now, framework_id, status);
+        if self.record_update(now, framework_id, status, Some(executor_id)) == Some(Accepted::Recorded) {
+            self.acknowledge_to_executor(framework_id, executor_id, task_id, uuid);
+        }
+    }
+
+    /// Sends ACKNOWLEDGED for an update to the executor, if it is subscribed.
+    fn acknowledge_to_executor(&mut self, framework_id: &str, executor_id: &str, task_id: TaskId, uuid: Vec<u8>) {
         let connection = self
             .frameworks
             .get(framework_id)
             .and_then(|f| f.executors.get(executor_id))
             .and_then(|e| e.subscription);
-        if let (true, Some(connection)) = (accepted, connection) {
+        if let Some(connection) = connection {
             let ack = ExecutorEvent {
                 r#type: Some(event::Type::Acknowledged as i32),
                 acknowledged: Some(event::Acknowledged { task_id, uuid }),
@@ -702,9 +717,18 @@ impl AgentCore {
         }
     }
 
-    /// Notes a task's new state and hands the update to the status-update manager; `false`
-    /// if the manager refused it (its stream already ended).
-    fn record_update(&mut self, now: Time, framework_id: &str, status: TaskStatus) -> bool {
+    /// Hands an update to the status-update manager. `None` if the manager refused it (its
+    /// stream already ended); otherwise whether it is already safe to acknowledge. The task's
+    /// state changes only once the update is safe, so an update whose checkpoint fails leaves
+    /// the task as it was. `executor_id` names the sender when an executor sent it (it will
+    /// send it again if it is dropped).
+    fn record_update(
+        &mut self,
+        now: Time,
+        framework_id: &str,
+        status: TaskStatus,
+        executor_id: Option<&str>,
+    ) -> Option<Accepted> {
         let checkpoint = self.frameworks.get(framework_id).is_some_and(Framework::checkpoint);
         let task_id = status.task_id.value.clone();
         let state = TaskState::try_from(status.state).unwrap_or(TaskState::TaskLost);
@@ -715,19 +739,36 @@ impl AgentCore {
             .is_some_and(|t| t.state.is_terminal());
         if already_terminal && !state.is_terminal() {
             // A late non-terminal update after the end changes nothing (still acknowledged).
-            return true;
+            return Some(Accepted::Recorded);
         }
         let accepted = self.updates.update(now, framework_id, status.clone(), checkpoint);
         self.pump_updates();
-        match accepted {
-            Ok(()) => {}
+        let accepted = match accepted {
+            Ok(accepted) => accepted,
             // A repeat of an update whose stream already ended: the agent has it.
-            Err(UpdateError::StreamEnded(_)) => return true,
+            Err(UpdateError::StreamEnded(_)) => return Some(Accepted::Recorded),
             Err(_) => {
                 self.counters.invalid_status_updates += 1;
-                return false;
+                return None;
             }
+        };
+        if accepted == Accepted::Unrecorded {
+            let key = (framework_id.to_string(), task_id);
+            let uuid = status.uuid.clone().unwrap_or_default();
+            self.unrecorded_updates.entry((key, uuid)).or_insert_with(|| UnrecordedUpdate {
+                status: Box::new(status),
+                executor_id: executor_id.map(String::from),
+            });
+            return Some(Accepted::Unrecorded);
         }
+        self.apply_update(framework_id, status);
+        Some(Accepted::Recorded)
+    }
+
+    /// Counts a safe update and makes it the task's state.
+    fn apply_update(&mut self, framework_id: &str, status: TaskStatus) {
+        let task_id = status.task_id.value.clone();
+        let state = TaskState::try_from(status.state).unwrap_or(TaskState::TaskLost);
         self.counters.valid_status_updates += 1;
         let was_terminal = self
             .frameworks
@@ -753,7 +794,39 @@ impl AgentCore {
             record.state = state;
             record.latest = Some(status);
         }
-        true
+    }
+
+    /// The shell wrote, or failed to write, the checkpoint record of an update
+    /// ([`Output::CheckpointUpdate`] with [`Record::Update`](crate::status_updates::Record::Update)). Written: the update is
+    /// forwarded to the master and acknowledged to its executor. Failed: an executor's update
+    /// is dropped unacknowledged (the executor keeps it and sends it again when it
+    /// re-subscribes, as Mesos' executors do), so the executor is never told an update is safe
+    /// that a restart would lose; an update the agent generated itself has no one to resend
+    /// it, so it is kept in memory and forwarded anyway.
+    pub fn update_checkpointed(&mut self, now: Time, key: &StreamKey, uuid: &[u8], written: bool) {
+        let Some(pending) = self.unrecorded_updates.remove(&(key.clone(), uuid.to_vec())) else { return };
+        let UnrecordedUpdate { status, executor_id } = pending;
+        match (written, executor_id) {
+            (true, executor_id) => {
+                self.updates.checkpointed(now, key, uuid, true);
+                let task_id = status.task_id.clone();
+                self.apply_update(&key.0, *status);
+                if let Some(executor_id) = executor_id {
+                    self.acknowledge_to_executor(&key.0, &executor_id, task_id, uuid.to_vec());
+                }
+            }
+            (false, Some(_)) => {
+                self.updates.checkpointed(now, key, uuid, false);
+                self.counters.unrecorded_status_updates += 1;
+            }
+            (false, None) => {
+                // Forwarded without durability: better late knowledge than none.
+                self.updates.checkpointed(now, key, uuid, true);
+                self.counters.unrecorded_status_updates += 1;
+                self.apply_update(&key.0, *status);
+            }
+        }
+        self.pump_updates();
     }
 
     /// An update the agent itself generates (source AGENT).
@@ -780,7 +853,7 @@ impl AgentCore {
             uuid: Some(self.rng.uuid_bytes().to_vec()),
             ..Default::default()
         };
-        self.record_update(now, framework_id, status);
+        self.record_update(now, framework_id, status, None);
     }
 
     /// The master asked to kill a task.

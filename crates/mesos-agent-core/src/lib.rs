@@ -224,6 +224,9 @@ pub struct AgentCore {
     counters: Counters,
     /// Calls that must reach the master but came while disconnected (executor exits).
     held_calls: Vec<AgentCall>,
+    /// Updates of checkpointing frameworks whose record the shell has not yet reported
+    /// written, by (stream, uuid).
+    unrecorded_updates: BTreeMap<(StreamKey, Vec<u8>), executors::UnrecordedUpdate>,
 }
 
 /// Monotonic counts for `/metrics/snapshot` (Mesos' agent metric names in the field docs).
@@ -243,6 +246,8 @@ pub struct Counters {
     pub valid_status_updates: u64,
     /// `slave/invalid_status_updates`.
     pub invalid_status_updates: u64,
+    /// Updates whose checkpoint could not be written (ours; Mesos aborts the agent instead).
+    pub unrecorded_status_updates: u64,
 }
 
 impl AgentCore {
@@ -267,6 +272,7 @@ impl AgentCore {
             registration_not_before: None,
             counters: Counters::default(),
             held_calls: Vec::new(),
+            unrecorded_updates: BTreeMap::new(),
         }
     }
 

@@ -30,8 +30,22 @@ fn config() -> AgentConfig {
     }
 }
 
+/// Every output, with each update record reported written, as the shell does.
 fn drain(core: &mut AgentCore) -> Vec<Output> {
-    std::iter::from_fn(|| core.poll_output()).collect()
+    drain_with(core, true)
+}
+
+/// Every output, with each update record reported written or failed.
+fn drain_with(core: &mut AgentCore, written: bool) -> Vec<Output> {
+    let mut outputs = Vec::new();
+    while let Some(output) = core.poll_output() {
+        if let Output::CheckpointUpdate { key, record: Record::Update(status), .. } = &output {
+            let uuid = status.uuid.clone().unwrap_or_default();
+            core.update_checkpointed(secs(0), key, &uuid, written);
+        }
+        outputs.push(output);
+    }
+    outputs
 }
 
 fn registered() -> AgentEvent {
@@ -319,4 +333,87 @@ fn tasks_the_master_expects_but_the_agent_lacks_are_reported_lost() {
         sent_updates(&drain(&mut core)),
         vec![("ghost".into(), TaskState::TaskLost, Some(task_status::Reason::ReasonReconciliation))]
     );
+}
+
+fn acknowledged_to_executor(outputs: &[Output]) -> usize {
+    outputs
+        .iter()
+        .filter(|o| matches!(o, Output::ToExecutor { event, .. } if event.acknowledged.is_some()))
+        .count()
+}
+
+fn forwarded_to_master(outputs: &[Output]) -> usize {
+    outputs.iter().filter(|o| matches!(o, Output::Send(call) if call.status_update.is_some())).count()
+}
+
+#[test]
+fn an_update_whose_checkpoint_fails_is_neither_acknowledged_nor_forwarded_until_a_resend_is_written() {
+    let mut core = AgentCore::new(config(), Some("a-S0".into()));
+    register(&mut core, secs(0));
+    core.stream_event(
+        secs(3),
+        AgentEvent {
+            r#type: Some(agent_event::Type::RunTask as i32),
+            run_task: Some(RunTask { framework: framework(), task: task("t1") }),
+            ..Default::default()
+        },
+    );
+    drain(&mut core);
+    let mut call = mesos_proto::v1::executor::Call {
+        executor_id: ExecutorId { value: "t1".into() },
+        framework_id: FrameworkId { value: FW.into() },
+        r#type: Some(call::Type::Subscribe as i32),
+        subscribe: Some(call::Subscribe::default()),
+        ..Default::default()
+    };
+    core.executor_subscribe(secs(4), 1, call.clone()).expect("subscribes");
+    drain(&mut core);
+    call.r#type = Some(call::Type::Update as i32);
+    call.subscribe = None;
+    call.update = Some(call::Update { status: running("t1", 1) });
+
+    // The checkpoint store fails: the executor must not be told the update is safe, and the
+    // master must not see an update that a restart would lose.
+    core.executor_call(secs(5), call.clone()).expect("update");
+    let outputs = drain_with(&mut core, false);
+    assert_eq!(acknowledged_to_executor(&outputs), 0, "{outputs:?}");
+    assert_eq!(forwarded_to_master(&outputs), 0, "{outputs:?}");
+    assert_eq!(core.counters().unrecorded_status_updates, 1);
+    assert_eq!(core.frameworks()[FW].executors["t1"].tasks["t1"].state, TaskState::TaskStaging);
+
+    // The executor sends it again (it kept it, unacknowledged); this time the write works.
+    core.executor_call(secs(6), call).expect("resent update");
+    let outputs = drain(&mut core);
+    assert_eq!(acknowledged_to_executor(&outputs), 1, "{outputs:?}");
+    assert_eq!(forwarded_to_master(&outputs), 1, "{outputs:?}");
+    let acks = outputs.iter().position(|o| matches!(o, Output::ToExecutor { .. }));
+    let record = outputs.iter().position(|o| matches!(o, Output::CheckpointUpdate { .. }));
+    assert!(record < acks, "the record is written before the acknowledgement");
+    assert_eq!(core.frameworks()[FW].executors["t1"].tasks["t1"].state, TaskState::TaskRunning);
+}
+
+#[test]
+fn an_agent_generated_update_whose_checkpoint_fails_still_reaches_the_master() {
+    let mut core = AgentCore::new(config(), Some("a-S0".into()));
+    register(&mut core, secs(0));
+    core.stream_event(
+        secs(3),
+        AgentEvent {
+            r#type: Some(agent_event::Type::RunTask as i32),
+            run_task: Some(RunTask { framework: framework(), task: task("t1") }),
+            ..Default::default()
+        },
+    );
+    let container = drain(&mut core)
+        .into_iter()
+        .find_map(|o| match o {
+            Output::LaunchContainer(launch) => Some(launch.container_id),
+            _ => None,
+        })
+        .expect("a container");
+    // The executor never starts: the agent itself reports the task, and no one would resend it.
+    core.container_launch_failed(secs(4), &container, "no such program");
+    let outputs = drain_with(&mut core, false);
+    assert_eq!(forwarded_to_master(&outputs), 1, "{outputs:?}");
+    assert_eq!(core.counters().unrecorded_status_updates, 1);
 }

@@ -309,8 +309,6 @@ async fn drive(
         std::collections::BTreeMap::new();
     let mut next_connection = 0u64;
     let master_calls = MasterCalls::start(&master);
-    // Updates whose checkpoint failed: their ACKNOWLEDGED is withheld.
-    let mut unrecorded: std::collections::BTreeSet<Vec<u8>> = std::collections::BTreeSet::new();
     // Pid files of checkpointing executors about to launch, by container id.
     let mut pid_files: std::collections::BTreeMap<String, std::path::PathBuf> =
         std::collections::BTreeMap::new();
@@ -349,11 +347,17 @@ async fn drive(
                     }
                 }
                 Output::CheckpointUpdate { key, executor_id, record } => {
-                    if let Some(agent_id) = core.agent_id()
-                        && let Err(error) =
-                            meta.append_update(agent_id, &key.0, &executor_id, &key.1, &record)
-                    {
+                    let written = match core.agent_id() {
+                        Some(agent_id) => meta.append_update(agent_id, &key.0, &executor_id, &key.1, &record),
+                        None => Ok(()),
+                    };
+                    if let Err(error) = &written {
                         tracing::error!(task = %key.1, "cannot checkpoint a status update: {error}");
+                    }
+                    // The core acknowledges the update to its executor only once it is durable.
+                    if let mesos_agent_core::status_updates::Record::Update(status) = &record {
+                        let uuid = status.uuid.clone().unwrap_or_default();
+                        core.update_checkpointed(now(), &key, &uuid, written.is_ok());
                     }
                 }
                 Output::CheckpointFramework(info) => {
@@ -407,11 +411,6 @@ async fn drive(
                     }
                 }
                 Output::ToExecutor { connection, event } => {
-                    if let Some(ack) = &event.acknowledged
-                        && unrecorded.remove(&ack.uuid)
-                    {
-                        continue;
-                    }
                     if let Some(events) = executor_streams.get(&connection) {
                         let _ = events.send(*event);
                     }
