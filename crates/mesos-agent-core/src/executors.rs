@@ -701,7 +701,13 @@ impl AgentCore {
     }
 
     /// Sends ACKNOWLEDGED for an update to the executor, if it is subscribed.
-    fn acknowledge_to_executor(&mut self, framework_id: &str, executor_id: &str, task_id: TaskId, uuid: Vec<u8>) {
+    fn acknowledge_to_executor(
+        &mut self,
+        framework_id: &str,
+        executor_id: &str,
+        task_id: TaskId,
+        uuid: Vec<u8>,
+    ) {
         let connection = self
             .frameworks
             .get(framework_id)

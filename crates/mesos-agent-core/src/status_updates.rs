@@ -142,7 +142,11 @@ impl StatusUpdateManager {
             return Err(UpdateError::StreamEnded(task_id));
         }
         if !stream.seen.insert(uuid.clone()) {
-            return Ok(if stream.unrecorded.contains(&uuid) { Accepted::Unrecorded } else { Accepted::Recorded });
+            return Ok(if stream.unrecorded.contains(&uuid) {
+                Accepted::Unrecorded
+            } else {
+                Accepted::Recorded
+            });
         }
         stream.pending.push_back(status.clone());
         let accepted = if stream.checkpoint {

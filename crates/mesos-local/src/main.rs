@@ -57,8 +57,15 @@ fn main() -> ExitCode {
         println!("  run a task:    mesos-execute --master={master} --name=hello --command='echo hello'");
         println!("  frameworks:    subscribe at http://{master}/api/v1/scheduler");
         println!("Press Ctrl-C to stop.");
-        let _ = tokio::signal::ctrl_c().await;
-        cluster.stop().await;
-        ExitCode::SUCCESS
+        tokio::select! {
+            _ = tokio::signal::ctrl_c() => {
+                cluster.stop().await;
+                ExitCode::SUCCESS
+            }
+            reason = cluster.master.failed() => {
+                eprintln!("mesos-local is exiting: the master cannot go on: {reason}");
+                ExitCode::from(1)
+            }
+        }
     })
 }

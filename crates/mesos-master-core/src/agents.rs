@@ -13,7 +13,7 @@ use mesos_types::Time;
 use mesos_types::resources::Resources;
 
 use crate::tasks::TaskRecord;
-use crate::{ConnId, Master, Output, Timer};
+use crate::{ConnId, Master, Output, REGISTRY_RETRY_MAX, REGISTRY_RETRY_MIN, Timer};
 
 /// A registered agent.
 #[derive(Clone, Debug)]
@@ -98,10 +98,25 @@ impl AgentReply {
 /// What to do when a registry operation commits.
 #[derive(Debug)]
 pub(crate) enum PendingOp {
-    Admit { conn: ConnId, stream_id: String, register: Box<agent_call::Register>, agent_id: String },
-    Readmit { conn: ConnId, stream_id: String, reregister: Box<agent_call::Reregister> },
-    Unreachable { agent_id: String },
-    Removed { agent_id: String },
+    /// `serial` is the number in the agent id, handed out again if the write fails.
+    Admit {
+        conn: ConnId,
+        stream_id: String,
+        register: Box<agent_call::Register>,
+        agent_id: String,
+        serial: u64,
+    },
+    Readmit {
+        conn: ConnId,
+        stream_id: String,
+        reregister: Box<agent_call::Reregister>,
+    },
+    Unreachable {
+        agent_id: String,
+    },
+    Removed {
+        agent_id: String,
+    },
 }
 
 impl Master {
@@ -233,13 +248,27 @@ impl Master {
             return AgentReply::bad_request("Agent hostname must not be empty");
         }
         let stream_id = self.new_uuid_string();
-        let agent_id = format!("{}-S{}", self.config.master_info.id, self.next_agent);
-        self.next_agent += 1;
+        // An id is consumed only once its admission is committed: one whose write failed is
+        // handed out again, so a failing registry does not burn through agent ids.
+        let serial = match self.free_agent_serials.pop_first() {
+            Some(serial) => serial,
+            None => {
+                self.next_agent += 1;
+                self.next_agent - 1
+            }
+        };
+        let agent_id = format!("{}-S{serial}", self.config.master_info.id);
         let mut info = register.agent_info.clone();
         info.id = Some(AgentId { value: agent_id.clone() });
         self.persist(
             Operation::AdmitAgent(info),
-            PendingOp::Admit { conn, stream_id: stream_id.clone(), register: Box::new(register), agent_id },
+            PendingOp::Admit {
+                conn,
+                stream_id: stream_id.clone(),
+                register: Box::new(register),
+                agent_id,
+                serial,
+            },
         );
         AgentReply::Stream { stream_id }
     }
@@ -264,8 +293,7 @@ impl Master {
             return AgentReply::Stream { stream_id };
         }
         if self
-            .pending
-            .values()
+            .awaiting_registry()
             .any(|p| matches!(p, PendingOp::Unreachable { agent_id: a } if *a == agent_id))
         {
             // Mesos refuses re-registration while the agent is being marked unreachable; the
@@ -422,21 +450,31 @@ impl Master {
 
     /// The shell finished (or failed) a registry write.
     pub fn registry_committed(&mut self, now: Time, id: u64, result: Result<(), String>) {
-        let Some(pending) = self.pending.remove(&id) else { return };
+        let Some((operation, pending)) = self.pending.remove(&id) else { return };
         if let Err(reason) = result {
-            // The write did not happen: undo nothing (nothing was applied yet) and make the
-            // agent retry by closing its stream.
+            // The write did not happen and nothing was applied yet. An agent (re-)registering
+            // retries by itself once its stream closes; marking an agent unreachable or
+            // removing it has no one to retry it, so the master does, with backoff.
+            self.counters.registry_write_failures += 1;
+            let _ = reason; // the shell logged it
             match pending {
-                PendingOp::Admit { conn, .. } | PendingOp::Readmit { conn, .. } => {
+                PendingOp::Admit { conn, serial, .. } => {
+                    self.free_agent_serials.insert(serial);
                     self.outputs.push_back(Output::CloseAgent { conn });
                 }
-                _ => {}
+                PendingOp::Readmit { conn, .. } => self.outputs.push_back(Output::CloseAgent { conn }),
+                PendingOp::Unreachable { .. } | PendingOp::Removed { .. } => {
+                    if self.registry_retries.is_empty() {
+                        self.arm(now + self.registry_retry_backoff, Timer::RetryRegistry);
+                    }
+                    self.registry_retries.push((operation, pending));
+                }
             }
-            let _ = reason;
             return;
         }
+        self.registry_retry_backoff = REGISTRY_RETRY_MIN;
         match pending {
-            PendingOp::Admit { conn, stream_id, register, agent_id } => {
+            PendingOp::Admit { conn, stream_id, register, agent_id, .. } => {
                 self.admit(now, conn, stream_id, *register, agent_id);
             }
             PendingOp::Readmit { conn, stream_id, reregister } => {
@@ -666,7 +704,7 @@ impl Master {
         let Some(agent_id) = self.agents.values().find(|a| a.conn == Some(conn)).map(|a| a.id.clone()) else {
             // A stream can close while its (re-)admission is still being written: remember it,
             // so the agent is admitted disconnected rather than attached to a dead stream.
-            if self.pending.values().any(|p| matches!(p, PendingOp::Admit { conn: c, .. } | PendingOp::Readmit { conn: c, .. } if *c == conn)) {
+            if self.pending.values().any(|(_, p)| matches!(p, PendingOp::Admit { conn: c, .. } | PendingOp::Readmit { conn: c, .. } if *c == conn)) {
                 self.closed_before_commit.insert(conn);
             }
             return;
@@ -740,8 +778,24 @@ impl Master {
         }
     }
 
+    /// Registry operations written, retried or waiting for a retry, in that order.
+    pub(crate) fn awaiting_registry(&self) -> impl Iterator<Item = &PendingOp> {
+        self.pending.values().map(|(_, p)| p).chain(self.registry_retries.iter().map(|(_, p)| p))
+    }
+
+    /// Writes again the operations whose write failed; the wait doubles while they keep
+    /// failing.
+    pub(crate) fn retry_registry_writes(&mut self) {
+        self.registry_retry_backoff = (self.registry_retry_backoff * 2).min(REGISTRY_RETRY_MAX);
+        for (operation, pending) in std::mem::take(&mut self.registry_retries) {
+            self.persist(operation, pending);
+        }
+    }
+
     fn mark_unreachable(&mut self, now: Time, agent_id: &str) {
-        if self.pending.values().any(|p| matches!(p, PendingOp::Unreachable { agent_id: a } if a == agent_id))
+        if self
+            .awaiting_registry()
+            .any(|p| matches!(p, PendingOp::Unreachable { agent_id: a } if a == agent_id))
         {
             return;
         }

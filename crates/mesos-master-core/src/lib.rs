@@ -150,7 +150,13 @@ enum Timer {
     ReregisterTimeout,
     OfferTimeout(String),
     FailoverTimeout { framework: String, generation: u64 },
+    RetryRegistry,
 }
+
+/// First wait before writing a failed registry operation again.
+pub(crate) const REGISTRY_RETRY_MIN: Duration = Duration::from_secs(1);
+/// Longest wait between retries of failed registry writes.
+pub(crate) const REGISTRY_RETRY_MAX: Duration = Duration::from_secs(30);
 
 /// Counters behind `/metrics/snapshot`.
 #[derive(Clone, Debug, Default)]
@@ -163,6 +169,8 @@ pub struct Counters {
     pub slave_removals: u64,
     /// Agents marked unreachable by the health checker.
     pub slave_unreachable_completed: u64,
+    /// Registry writes that failed (ours; Mesos' master aborts at the first one).
+    pub registry_write_failures: u64,
     /// Scheduler calls received, by lower-case call type.
     pub calls: BTreeMap<&'static str, u64>,
     /// Terminal task transitions, by lower-case state name (`task_finished`...).
@@ -210,7 +218,13 @@ pub struct Master {
     offers: BTreeMap<String, OfferRecord>,
     next_offer: u64,
     /// Registry operations in flight, by id, with what to do when they commit.
-    pending: BTreeMap<u64, agents::PendingOp>,
+    pending: BTreeMap<u64, (Operation, agents::PendingOp)>,
+    /// Operations whose write failed, to be written again at [`Timer::RetryRegistry`].
+    registry_retries: Vec<(Operation, agents::PendingOp)>,
+    /// The wait before the next retry of failed registry writes.
+    registry_retry_backoff: Duration,
+    /// Agent id numbers whose admission failed to commit, handed out again first.
+    free_agent_serials: BTreeSet<u64>,
     /// Agent streams that closed while their admission was still being written.
     closed_before_commit: BTreeSet<ConnId>,
     next_op: u64,
@@ -255,6 +269,9 @@ impl Master {
             offers: BTreeMap::new(),
             next_offer: 0,
             pending: BTreeMap::new(),
+            registry_retries: Vec::new(),
+            registry_retry_backoff: REGISTRY_RETRY_MIN,
+            free_agent_serials: BTreeSet::new(),
             closed_before_commit: BTreeSet::new(),
             next_op: 0,
             outputs: VecDeque::new(),
@@ -322,6 +339,7 @@ impl Master {
                 Timer::FailoverTimeout { framework, generation } => {
                     self.failover_timeout(now, &framework, generation)
                 }
+                Timer::RetryRegistry => self.retry_registry_writes(),
             }
         }
     }
@@ -373,7 +391,7 @@ impl Master {
     fn persist(&mut self, operation: Operation, then: agents::PendingOp) {
         let id = self.next_op;
         self.next_op += 1;
-        self.pending.insert(id, then);
+        self.pending.insert(id, (operation.clone(), then));
         self.outputs.push_back(Output::Persist { id, operation });
     }
 

@@ -393,3 +393,77 @@ fn tasks_of_removed_frameworks_are_shut_down_when_their_agent_reconnects() {
     assert_eq!(shutdowns.len(), 1);
     assert_eq!(shutdowns[0].shutdown_framework.as_ref().unwrap().framework_id.value, fw.id);
 }
+
+#[test]
+fn a_failed_admission_closes_the_stream_and_its_agent_id_is_handed_out_again() {
+    let mut h = Harness::new();
+    h.auto_commit = false;
+    let register = |hostname: &str| AgentCall {
+        r#type: Some(agent_call::Type::Register as i32),
+        register: Some(agent_call::Register {
+            agent_info: mesos_proto::v1::AgentInfo {
+                hostname: hostname.into(),
+                resources: wire("cpus:1;mem:128"),
+                ..Default::default()
+            },
+            ..Default::default()
+        }),
+        ..Default::default()
+    };
+    for attempt in 0..3 {
+        let conn = h.conn();
+        h.master.agent_call(h.now, conn, register("a1"), None);
+        h.pump();
+        h.fail_pending();
+        assert!(
+            h.outputs
+                .iter()
+                .any(|o| matches!(o, mesos_master_core::Output::CloseAgent { conn: c } if *c == conn)),
+            "attempt {attempt}: the agent learns the registration failed"
+        );
+        assert_eq!(h.master.agents().count(), 0);
+        assert!(h.stored.agents.is_empty());
+    }
+    let conn = h.conn();
+    h.master.agent_call(h.now, conn, register("a1"), None);
+    h.pump();
+    h.commit_pending();
+    let events = h.agent_events_of(conn, agent_event::Type::Registered);
+    let id = &events[0].registered.as_ref().unwrap().agent_id.value;
+    assert_eq!(id, &format!("{MASTER_ID}-S0"), "failed writes consumed no ids");
+    assert_eq!(h.master.counters().registry_write_failures, 3);
+}
+
+#[test]
+fn a_failed_unreachable_write_is_retried_with_backoff_until_it_commits() {
+    let mut h = Harness::new();
+    let agent = h.register_agent("a1", "cpus:1;mem:128");
+    h.auto_commit = false;
+    h.advance(Duration::from_secs(15 * 6));
+    assert_eq!(h.pending_persists.len(), 1, "the unreachable write is in flight");
+    h.fail_pending();
+    assert!(h.pending_persists.is_empty());
+    // Retries come after 1 s, then 2 s, 4 s...: never in a tight loop.
+    let mut retried_at = Vec::new();
+    let start = h.now;
+    for _ in 0..3 {
+        let at = h.master.poll_timeout().expect("a retry is scheduled");
+        h.advance(at.saturating_since(h.now));
+        if h.pending_persists.is_empty() {
+            continue;
+        }
+        retried_at.push(h.now.saturating_since(start).as_secs());
+        h.fail_pending();
+    }
+    assert!(retried_at.len() >= 2, "the write was retried: {retried_at:?}");
+    assert!(retried_at.windows(2).all(|w| w[1] > w[0]), "{retried_at:?}");
+    assert!(!h.stored.unreachable.contains_key(&agent.id), "nothing committed yet");
+    // The disk recovers: the next retry commits and the agent is unreachable for good.
+    while h.pending_persists.is_empty() {
+        let at = h.master.poll_timeout().expect("a retry is scheduled");
+        h.advance(at.saturating_since(h.now));
+    }
+    h.commit_pending();
+    assert!(h.stored.unreachable.contains_key(&agent.id));
+    assert_eq!(h.master.agents().count(), 0);
+}

@@ -28,7 +28,11 @@ pub const SPECS: &[Spec] = &[
         "Registry store: 'replicated_log' (crash-safe file store in --work_dir) or 'in_memory'",
     ),
     Spec::value("registry_fetch_timeout", Some("1mins"), "Timeout for reading the registry"),
-    Spec::value("registry_store_timeout", Some("20secs"), "Timeout for writing the registry"),
+    Spec::value(
+        "registry_store_timeout",
+        Some("20secs"),
+        "How long registry writes may fail (or one write hang) before the master exits",
+    ),
     Spec::boolean("registry_strict", false, "Deprecated; must stay false").not_yet(),
     Spec::value("allocation_interval", Some("1secs"), "Period of batch allocation"),
     Spec::value("allocator", Some("hierarchical"), "Allocator: 'hierarchical' (alias 'HierarchicalDRF')"),
@@ -149,6 +153,9 @@ pub struct MasterFlags {
     pub hostname_lookup: bool,
     /// Registry store.
     pub registry: RegistryKind,
+    /// `--registry_store_timeout`: how long registry writes may keep failing (or one write
+    /// may hang) before the master gives up and exits.
+    pub registry_store_timeout: Duration,
     /// `--allocator`.
     pub allocator: String,
     /// `--allocation_interval`.
@@ -267,6 +274,7 @@ impl MasterFlags {
             hostname: flags.get("hostname").map(String::from),
             hostname_lookup: flags.bool("hostname_lookup"),
             registry,
+            registry_store_timeout: duration("registry_store_timeout")?,
             allocator,
             allocation_interval: duration("allocation_interval")?,
             role_sorter: flags.parse_with("role_sorter", SorterKind::parse)?.unwrap_or(SorterKind::Drf),

@@ -37,13 +37,19 @@ pub struct Shared {
     pub actor: mpsc::UnboundedSender<Command>,
     /// Static information for endpoints (flags, version, cluster).
     pub info: endpoints::StaticInfo,
+    /// Whether the registry can be written (`/master/health`).
+    pub registrar: Arc<crate::registrar::Health>,
     next_conn: AtomicU64,
 }
 
 impl Shared {
     /// Shared state around an actor.
-    pub fn new(actor: mpsc::UnboundedSender<Command>, info: endpoints::StaticInfo) -> Shared {
-        Shared { actor, info, next_conn: AtomicU64::new(1) }
+    pub fn new(
+        actor: mpsc::UnboundedSender<Command>,
+        info: endpoints::StaticInfo,
+        registrar: Arc<crate::registrar::Health>,
+    ) -> Shared {
+        Shared { actor, info, registrar, next_conn: AtomicU64::new(1) }
     }
 
     fn conn(&self) -> u64 {
@@ -80,7 +86,12 @@ pub async fn handle(request: Request<Incoming>, shared: Arc<Shared>) -> Result<R
                 .insert(header::CONTENT_TYPE, HeaderValue::from_static("text/html; charset=utf-8"));
             response
         }
-        "/master/health" => text(StatusCode::OK, ""),
+        "/master/health" => match shared.registrar.failing() {
+            None => text(StatusCode::OK, ""),
+            Some(error) => {
+                text(StatusCode::SERVICE_UNAVAILABLE, &format!("The registry cannot be written: {error}"))
+            }
+        },
         "/master/redirect" => {
             let location = format!("//{}:{}", shared.info.hostname, shared.info.port);
             let mut response = text(StatusCode::TEMPORARY_REDIRECT, "");

@@ -30,11 +30,19 @@ pub struct MasterHandle {
     pub addr: SocketAddr,
     /// Its MasterInfo.
     pub info: MasterInfo,
+    /// Whether the registry can be written.
+    pub registrar: Arc<registrar::Health>,
     shutdown: watch::Sender<bool>,
     server: tokio::task::JoinHandle<()>,
 }
 
 impl MasterHandle {
+    /// Waits until the master cannot go on (its registry could not be written for
+    /// `--registry_store_timeout`) and returns why; the process should then exit.
+    pub async fn failed(&self) -> String {
+        self.registrar.fatal().await
+    }
+
     /// Stops accepting connections and ends the master's tasks.
     pub async fn stop(self) {
         let _ = self.shutdown.send(true);
@@ -92,9 +100,17 @@ pub async fn start(flags: MasterFlags) -> anyhow::Result<MasterHandle> {
     let (actor_tx, actor_rx) = mpsc::unbounded_channel();
     let (registrar_tx, registrar_rx) = mpsc::unbounded_channel();
     let committed_tx = actor_tx.clone();
-    tokio::spawn(registrar::run(store, registry, registrar_rx, move |batch| {
-        let _ = committed_tx.send(driver::Command::Committed(batch));
-    }));
+    let registrar_health = Arc::new(registrar::Health::default());
+    tokio::spawn(registrar::run(
+        store,
+        registry,
+        registrar_rx,
+        move |batch| {
+            let _ = committed_tx.send(driver::Command::Committed(batch));
+        },
+        registrar_health.clone(),
+        flags.registry_store_timeout,
+    ));
     tokio::spawn(driver::run(master, actor_rx, registrar_tx));
 
     let static_info = endpoints::StaticInfo {
@@ -104,7 +120,7 @@ pub async fn start(flags: MasterFlags) -> anyhow::Result<MasterHandle> {
         flags: flags.raw.clone(),
         log_dir: flags.log_dir.as_ref().map(|p| p.display().to_string()),
     };
-    let shared = Arc::new(http::Shared::new(actor_tx, static_info));
+    let shared = Arc::new(http::Shared::new(actor_tx, static_info, registrar_health.clone()));
     let (shutdown, mut stopped) = watch::channel(false);
     let server = tokio::spawn(async move {
         loop {
@@ -128,7 +144,7 @@ pub async fn start(flags: MasterFlags) -> anyhow::Result<MasterHandle> {
         }
     });
     tracing::info!(%local, %hostname, master_id = %id, "master listening");
-    Ok(MasterHandle { addr: local, info, shutdown, server })
+    Ok(MasterHandle { addr: local, info, registrar: registrar_health, shutdown, server })
 }
 
 fn master_info(id: &str, ip: IpAddr, port: u16, hostname: &str) -> MasterInfo {

@@ -35,9 +35,16 @@ fn main() -> ExitCode {
         match mesos_master::start(flags).await {
             Ok(handle) => {
                 println!("mesos-master listening on {} (id {})", handle.addr, handle.info.id);
-                let _ = tokio::signal::ctrl_c().await;
-                handle.stop().await;
-                ExitCode::SUCCESS
+                tokio::select! {
+                    _ = tokio::signal::ctrl_c() => {
+                        handle.stop().await;
+                        ExitCode::SUCCESS
+                    }
+                    reason = handle.failed() => {
+                        eprintln!("mesos-master is exiting: {reason}");
+                        ExitCode::from(1)
+                    }
+                }
             }
             Err(error) => {
                 eprintln!("mesos-master failed to start: {error:#}");

@@ -30,7 +30,7 @@ pub struct Harness {
     pub outputs: VecDeque<Output>,
     /// Auto-commit registry writes (else they wait in `pending_persists`).
     pub auto_commit: bool,
-    pub pending_persists: Vec<u64>,
+    pub pending_persists: Vec<(u64, mesos_registry::Operation)>,
     rng: Rng,
 }
 
@@ -79,11 +79,11 @@ impl Harness {
                 progressed = true;
                 match output {
                     Output::Persist { id, operation } => {
-                        let _ = operation.apply(&mut self.stored);
                         if self.auto_commit {
+                            let _ = operation.apply(&mut self.stored);
                             self.master.registry_committed(self.now, id, Ok(()));
                         } else {
-                            self.pending_persists.push(id);
+                            self.pending_persists.push((id, operation));
                         }
                     }
                     other => self.outputs.push_back(other),
@@ -96,8 +96,17 @@ impl Harness {
     }
 
     pub fn commit_pending(&mut self) {
-        for id in std::mem::take(&mut self.pending_persists) {
+        for (id, operation) in std::mem::take(&mut self.pending_persists) {
+            let _ = operation.apply(&mut self.stored);
             self.master.registry_committed(self.now, id, Ok(()));
+        }
+        self.pump();
+    }
+
+    /// Reports every registry write in flight as failed (the store refused it).
+    pub fn fail_pending(&mut self) {
+        for (id, _) in std::mem::take(&mut self.pending_persists) {
+            self.master.registry_committed(self.now, id, Err("disk full".into()));
         }
         self.pump();
     }
