@@ -594,7 +594,8 @@ impl Master {
         }
         pool.remaining -= &consumed;
         pool.remaining += &converted;
-        let _ = self.allocator.update_allocation(framework_id, &pool.agent_id, &consumed, &converted);
+        let result = self.allocator.update_allocation(framework_id, &pool.agent_id, &consumed, &converted);
+        self.check_allocator("update allocation", result);
         let Some(agent) = self.agents.get_mut(&pool.agent_id) else { return Ok(()) };
         agent.total = agent.total.clone() - &consumed.unallocated() + &converted.unallocated();
         let mut checkpointed = convert::resources_from_proto(&agent.checkpointed).unwrap_or_default();

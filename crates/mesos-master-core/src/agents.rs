@@ -52,6 +52,9 @@ pub struct Agent {
     /// KILLs for tasks here that arrived while the agent was disconnected, re-sent when it
     /// re-registers (framework id, task id) → kill.
     pub(crate) pending_kills: BTreeMap<(String, String), agent_event::KillTask>,
+    /// Live tasks here whose resources could not be read (framework id, task id): while any
+    /// runs, nothing of this agent is offered.
+    pub(crate) quarantined: BTreeSet<(String, String)>,
 }
 
 impl Agent {
@@ -215,7 +218,8 @@ impl Master {
                         if let Some(agent) = self.agents.get_mut(agent_id) {
                             agent.total = total.clone();
                         }
-                        let _ = self.allocator.update_agent_total(agent_id, total);
+                        let result = self.allocator.update_agent_total(agent_id, total);
+                        self.check_allocator("update agent total", result);
                         self.allocate_soon();
                         AgentReply::Accepted
                     }
@@ -225,7 +229,8 @@ impl Master {
             },
             agent_call::Type::Unregister => {
                 // Nothing new may land on a leaving agent while the registry write is in flight.
-                let _ = self.allocator.set_agent_active(agent_id, false);
+                let result = self.allocator.set_agent_active(agent_id, false);
+                self.check_allocator("set agent active", result);
                 self.rescind_agent_offers(agent_id);
                 self.remove_agent_tasks(now, agent_id, RemovalCause::Unregistered);
                 self.persist(
@@ -335,7 +340,9 @@ impl Master {
             self.outputs.push_back(Output::CloseAgent { conn: old });
         }
         self.counters.slave_reregistrations += 1;
-        let _ = self.allocator.set_agent_active(agent_id, true);
+        let offerable = self.agents.get(agent_id).is_some_and(|a| a.quarantined.is_empty());
+        let activated = self.allocator.set_agent_active(agent_id, offerable);
+        self.check_allocator("reactivate an agent", activated);
         self.send_registered(agent_id, agent_event::Type::Reregistered);
         // Tasks the master knows that the agent did not report: the agent answers for them
         // with status updates (typically TASK_LOST/TASK_DROPPED for never-delivered tasks).
@@ -526,9 +533,11 @@ impl Master {
                 tasks: BTreeSet::new(),
                 executors: BTreeMap::new(),
                 pending_kills: BTreeMap::new(),
+                quarantined: BTreeSet::new(),
             },
         );
-        let _ = self.allocator.add_agent(&agent_id, total, &BTreeMap::new());
+        let result = self.allocator.add_agent(&agent_id, total, &BTreeMap::new());
+        self.check_allocator("add agent", result);
         self.counters.slave_registrations += 1;
         if self.detach_if_closed(&agent_id, conn) {
             return;
@@ -569,6 +578,7 @@ impl Master {
             tasks: BTreeSet::new(),
             executors: BTreeMap::new(),
             pending_kills: BTreeMap::new(),
+            quarantined: BTreeSet::new(),
         };
         let mut used: BTreeMap<String, Resources> = BTreeMap::new();
         let mut removed_frameworks: BTreeSet<String> = BTreeSet::new();
@@ -605,10 +615,20 @@ impl Master {
                 removed_frameworks.insert(framework_id);
                 continue;
             }
-            let record = TaskRecord::from_task(task);
+            let (record, unreadable) = TaskRecord::from_task(task);
             let terminal = record.latest_state().is_terminal();
             if !terminal {
                 *used.entry(framework_id.clone()).or_default() += &record.resources;
+                if let Some(reason) = unreadable {
+                    // What it uses is unknown, so nothing of this agent may be offered while
+                    // it runs: anything offered could be over-committed.
+                    self.outputs.push_back(Output::Warning(format!(
+                        "agent {agent_id} reports task {task_id} of framework {framework_id} with \
+                         resources that cannot be read ({reason}); no offers are made from this \
+                         agent until the task ends"
+                    )));
+                    agent.quarantined.insert((framework_id.clone(), task_id.clone()));
+                }
             }
             agent.tasks.insert((framework_id.clone(), task_id.clone()));
             if let Some(framework) = self.frameworks.get_mut(&framework_id) {
@@ -618,8 +638,14 @@ impl Master {
                 framework.tasks.insert(task_id, record);
             }
         }
+        let quarantined = !agent.quarantined.is_empty();
         self.agents.insert(agent_id.clone(), agent);
-        let _ = self.allocator.add_agent(&agent_id, total, &used);
+        let added = self.allocator.add_agent(&agent_id, total, &used);
+        self.check_allocator("add a re-registered agent", added);
+        if quarantined {
+            let deactivated = self.allocator.set_agent_active(&agent_id, false);
+            self.check_allocator("quarantine an agent", deactivated);
+        }
         self.counters.slave_reregistrations += 1;
         if !self.detach_if_closed(&agent_id, conn) {
             self.send_registered(&agent_id, agent_event::Type::Reregistered);
@@ -653,7 +679,8 @@ impl Master {
         if let Some(agent) = self.agents.get_mut(agent_id) {
             agent.conn = None;
         }
-        let _ = self.allocator.set_agent_active(agent_id, false);
+        let result = self.allocator.set_agent_active(agent_id, false);
+        self.check_allocator("set agent active", result);
         true
     }
 
@@ -712,7 +739,8 @@ impl Master {
         if let Some(agent) = self.agents.get_mut(&agent_id) {
             agent.conn = None;
         }
-        let _ = self.allocator.set_agent_active(&agent_id, false);
+        let result = self.allocator.set_agent_active(&agent_id, false);
+        self.check_allocator("set agent active", result);
         self.rescind_agent_offers(&agent_id);
         // Tasks of frameworks that do not checkpoint die with the agent's connection (the
         // agent kills them when it notices), so they are lost now.
@@ -778,6 +806,21 @@ impl Master {
         }
     }
 
+    /// A quarantined task ended: once none is left, the agent's resources are offered again.
+    pub(crate) fn end_quarantine(&mut self, agent_id: &str, framework_id: &str, task_id: &str) {
+        let Some(agent) = self.agents.get_mut(agent_id) else { return };
+        if !agent.quarantined.remove(&(framework_id.to_string(), task_id.to_string())) {
+            return;
+        }
+        if agent.quarantined.is_empty() && agent.conn.is_some() {
+            self.outputs.push_back(Output::Warning(format!(
+                "agent {agent_id}: the task with unreadable resources ended; its resources are offered again"
+            )));
+            let activated = self.allocator.set_agent_active(agent_id, true);
+            self.check_allocator("end an agent's quarantine", activated);
+        }
+    }
+
     /// Registry operations written, retried or waiting for a retry, in that order.
     pub(crate) fn awaiting_registry(&self) -> impl Iterator<Item = &PendingOp> {
         self.pending.values().map(|(_, p)| p).chain(self.registry_retries.iter().map(|(_, p)| p))
@@ -834,7 +877,8 @@ impl Master {
         {
             self.outputs.push_back(Output::CloseAgent { conn });
         }
-        let _ = self.allocator.remove_agent(agent_id);
+        let result = self.allocator.remove_agent(agent_id);
+        self.check_allocator("remove agent", result);
         self.send_agent_failure(agent_id);
     }
 
@@ -866,7 +910,8 @@ impl Master {
         {
             self.outputs.push_back(Output::CloseAgent { conn });
         }
-        let _ = self.allocator.remove_agent(agent_id);
+        let result = self.allocator.remove_agent(agent_id);
+        self.check_allocator("remove agent", result);
         self.counters.slave_removals += 1;
     }
 

@@ -189,7 +189,8 @@ impl Master {
                 framework.suppressed.remove(role);
             }
         }
-        let _ = self.allocator.revive(framework_id, roles);
+        let result = self.allocator.revive(framework_id, roles);
+        self.check_allocator("revive", result);
         self.allocate_soon();
     }
 
@@ -203,7 +204,8 @@ impl Master {
         } else {
             framework.suppressed.extend(roles.iter().cloned());
         }
-        let _ = self.allocator.suppress(framework_id, roles);
+        let result = self.allocator.suppress(framework_id, roles);
+        self.check_allocator("suppress", result);
     }
 
     fn framework_message(&mut self, framework_id: &str, message: call::Message) {

@@ -221,8 +221,10 @@ impl Master {
                 // The allocator may still know the id (resources of an earlier incarnation
                 // learned from an agent); then the subscription takes that entry over.
                 if self.allocator.add_framework(&id, spec.clone()).is_err() {
-                    let _ = self.allocator.update_framework(&id, spec);
-                    let _ = self.allocator.activate_framework(&id);
+                    let result = self.allocator.update_framework(&id, spec);
+                    self.check_allocator("update framework", result);
+                    let result = self.allocator.activate_framework(&id);
+                    self.check_allocator("activate framework", result);
                 }
                 self.send_subscribed(&id);
             }
@@ -265,8 +267,10 @@ impl Master {
         // Offers made to the previous subscription are simply invalid now (no RESCIND).
         self.discard_offers(id, None);
         let spec = allocator_spec(&info, &roles, &suppressed);
-        let _ = self.allocator.update_framework(id, spec);
-        let _ = self.allocator.activate_framework(id);
+        let result = self.allocator.update_framework(id, spec);
+        self.check_allocator("update framework", result);
+        let result = self.allocator.activate_framework(id);
+        self.check_allocator("activate framework", result);
         self.send_subscribed(id);
         if changed {
             self.push_framework_to_agents(&info);
@@ -321,7 +325,8 @@ impl Master {
         framework.generation += 1;
         let generation = framework.generation;
         let timeout = framework.info.failover_timeout.unwrap_or(0.0);
-        let _ = self.allocator.deactivate_framework(&id);
+        let result = self.allocator.deactivate_framework(&id);
+        self.check_allocator("deactivate framework", result);
         // The RESCIND could not be delivered; the offers just go back.
         self.discard_offers(&id, None);
         let timeout = if timeout.is_finite() && timeout > 0.0 {
@@ -397,7 +402,8 @@ impl Master {
         framework.state = FrameworkState::Disconnected;
         framework.stream_id = None;
         framework.unregistered_time = Some(now);
-        let _ = self.allocator.remove_framework(id);
+        let result = self.allocator.remove_framework(id);
+        self.check_allocator("remove framework", result);
         self.completed_frameworks.push_back(framework);
         while self.completed_frameworks.len() > self.config.max_completed_frameworks {
             self.completed_frameworks.pop_front();
@@ -460,7 +466,8 @@ impl Master {
             self.rescind_offers_where(id, |offer| removed_roles.contains(&offer.role));
         }
         let spec = allocator_spec(&info, &roles, &suppressed);
-        let _ = self.allocator.update_framework(id, spec);
+        let result = self.allocator.update_framework(id, spec);
+        self.check_allocator("update framework", result);
         if changed {
             self.push_framework_to_agents(&info);
         }
@@ -537,8 +544,10 @@ impl Master {
                 generation: 0,
             },
         );
-        let _ = self.allocator.add_framework(&id, spec);
-        let _ = self.allocator.deactivate_framework(&id);
+        let result = self.allocator.add_framework(&id, spec);
+        self.check_allocator("add framework", result);
+        let result = self.allocator.deactivate_framework(&id);
+        self.check_allocator("deactivate framework", result);
     }
 }
 

@@ -131,6 +131,9 @@ pub enum Output {
         /// The stream.
         conn: ConnId,
     },
+    /// Something an operator should know (the shell logs it as a warning): an input the core
+    /// refused or worked around.
+    Warning(String),
     /// Apply and durably store a registry operation, then call
     /// [`Master::registry_committed`] with `id`.
     Persist {
@@ -171,6 +174,8 @@ pub struct Counters {
     pub slave_unreachable_completed: u64,
     /// Registry writes that failed (ours; Mesos' master aborts at the first one).
     pub registry_write_failures: u64,
+    /// Allocator calls refused because its books and the master's disagreed (ours).
+    pub allocator_errors: u64,
     /// Scheduler calls received, by lower-case call type.
     pub calls: BTreeMap<&'static str, u64>,
     /// Terminal task transitions, by lower-case state name (`task_finished`...).
@@ -386,6 +391,15 @@ impl Master {
     /// freed or a framework revived), instead of waiting for the next interval.
     fn allocate_soon(&mut self) {
         self.allocation_due = true;
+    }
+
+    /// Reports an allocator call the allocator refused: the master's and the allocator's books
+    /// disagree, which is a bug worth seeing rather than ignoring.
+    fn check_allocator(&mut self, what: &str, result: Result<(), mesos_allocator::AllocatorError>) {
+        if let Err(error) = result {
+            self.counters.allocator_errors += 1;
+            self.outputs.push_back(Output::Warning(format!("the allocator refused to {what}: {error}")));
+        }
     }
 
     fn persist(&mut self, operation: Operation, then: agents::PendingOp) {

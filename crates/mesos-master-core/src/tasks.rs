@@ -30,11 +30,16 @@ pub struct TaskRecord {
 }
 
 impl TaskRecord {
-    /// A record from a `Task` reported by an agent.
-    pub fn from_task(task: &Task) -> TaskRecord {
-        let resources = convert::resources_from_proto(&task.resources).unwrap_or_default();
+    /// A record from a `Task` reported by an agent, and why its resources could not be read
+    /// if they could not (the record then holds none: the caller must keep the allocator from
+    /// offering what the task really uses).
+    pub fn from_task(task: &Task) -> (TaskRecord, Option<String>) {
+        let (resources, unreadable) = match convert::resources_from_proto(&task.resources) {
+            Ok(resources) => (resources, None),
+            Err(error) => (Resources::default(), Some(error.to_string())),
+        };
         let terminal = TaskState::try_from(task.state).is_ok_and(|s| s.is_terminal());
-        TaskRecord {
+        let record = TaskRecord {
             framework_id: task.framework_id.value.clone(),
             agent_id: task.agent_id.value.clone(),
             task: task.clone(),
@@ -42,7 +47,8 @@ impl TaskRecord {
             // A task reported already terminal holds nothing in the allocator.
             released: terminal,
             unreachable_time: None,
-        }
+        };
+        (record, unreadable)
     }
 
     /// The `Task` message.
@@ -131,6 +137,7 @@ impl Master {
         }
         if let Some(resources) = release {
             self.allocator_mut().recover(&framework_id, agent_id, &resources, None, now);
+            self.end_quarantine(agent_id, &framework_id, &task_id);
             self.allocate_soon();
         }
         self.send_update(&framework_id, status);
@@ -363,6 +370,7 @@ impl Master {
         }
         if !task.released {
             self.allocator_mut().recover(framework_id, agent_id, &task.resources, None, now);
+            self.end_quarantine(agent_id, framework_id, task_id);
             self.allocate_soon();
         }
         self.task_state_counter(state);

@@ -467,3 +467,32 @@ fn a_failed_unreachable_write_is_retried_with_backoff_until_it_commits() {
     assert!(h.stored.unreachable.contains_key(&agent.id));
     assert_eq!(h.master.agents().count(), 0);
 }
+
+#[test]
+fn a_reported_task_with_unreadable_resources_quarantines_its_agent_until_it_ends() {
+    let mut h = Harness::new();
+    let info =
+        FrameworkInfo { failover_timeout: Some(3600.0), checkpoint: Some(true), ..framework_info("fw") };
+    let (agent, fw) = running_task(&mut h, info.clone());
+    let mut h = Harness::with(config(), h.stored.clone());
+    let info = FrameworkInfo { id: Some(FrameworkId { value: fw.id.clone() }), ..info };
+    let mut task = reported_task(&agent, &fw.id, TaskState::TaskRunning);
+    task.resources[0].scalar = None; // a scalar resource without its value
+    let (conn, stream_id) = reregister(&mut h, &agent, &info, vec![task]);
+    assert_eq!(h.agent_events_of(conn, agent_event::Type::Reregistered).len(), 1);
+    let warned = h.outputs.iter().any(
+        |o| matches!(o, mesos_master_core::Output::Warning(w) if w.contains("t1") && w.contains("cannot be read")),
+    );
+    assert!(warned, "the reason is logged: {:?}", h.outputs);
+    let again = h.subscribe(info);
+    h.advance(Duration::from_secs(5));
+    assert!(h.offers(again.conn).is_empty(), "nothing of the agent is offered while the task runs");
+    // The task ends: the agent is offered again, whole.
+    let agent = TestAgent { conn, stream_id, ..agent };
+    h.agent_update(&agent, &fw.id, "t1", TaskState::TaskFinished);
+    h.advance(Duration::from_secs(5));
+    let offers = h.offers(again.conn);
+    assert_eq!(offers.len(), 1, "{offers:?}");
+    assert_eq!(offer_resources(&offers[0]).scalar("cpus").to_f64(), 2.0);
+    assert_eq!(h.master.counters().allocator_errors, 0);
+}

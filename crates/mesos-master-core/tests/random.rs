@@ -182,6 +182,11 @@ impl World {
 
     fn check(&self, seed: u64, step: usize) {
         let master = &self.h.master;
+        assert_eq!(
+            master.counters().allocator_errors,
+            0,
+            "seed {seed} step {step}: the allocator's books and the master's disagree"
+        );
         for agent in master.agents() {
             let mut held = ResourceQuantities::default();
             for offer in master.offers().filter(|o| o.agent_id == agent.id) {

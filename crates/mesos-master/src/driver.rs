@@ -210,6 +210,7 @@ fn drain(
             Output::CloseAgent { conn } => {
                 agent_streams.remove(&conn);
             }
+            Output::Warning(message) => tracing::warn!("{message}"),
             Output::Persist { id, operation } => {
                 tracing::info!(id, operation = %summary(&operation), "registry operation");
                 // The registrar lives as long as the actor; if it is gone we are shutting down.
