@@ -13,7 +13,7 @@ pub mod http;
 pub mod state;
 
 use std::net::{IpAddr, Ipv4Addr};
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::Duration;
 
 use bytes::Bytes;
 use http_body_util::BodyExt;
@@ -268,9 +268,10 @@ fn set<T>(slot: &std::sync::Mutex<T>, value: T) {
     }
 }
 
+/// The core's [`Time`]: monotonic, anchored to the wall clock at start
+/// ([`mesos_runtime::clock`]), so a clock step neither fires nor stalls timers.
 pub(crate) fn now() -> Time {
-    let nanos = SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_nanos()).unwrap_or(0);
-    Time::from_nanos(u64::try_from(nanos).unwrap_or(u64::MAX))
+    mesos_runtime::clock::now()
 }
 
 /// What the driver owns besides the core.

@@ -4,7 +4,7 @@
 use std::collections::HashMap;
 use std::pin::Pin;
 use std::task::{Context, Poll};
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::Duration;
 
 use bytes::Bytes;
 use hyper::body::{Body, Frame};
@@ -77,10 +77,10 @@ pub enum Command {
     Write(WriteFn),
 }
 
-/// The wall clock as the core's [`Time`]: nanoseconds since the Unix epoch.
+/// The core's [`Time`]: monotonic, anchored to the wall clock at start
+/// ([`mesos_runtime::clock`]), so a clock step neither fires nor stalls timers.
 pub fn now() -> Time {
-    let nanos = SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_nanos()).unwrap_or(0);
-    Time::from_nanos(u64::try_from(nanos).unwrap_or(u64::MAX))
+    mesos_runtime::clock::now()
 }
 
 /// Runs the actor until every command sender is gone.
