@@ -143,7 +143,8 @@ pub async fn handle(request: Request<Incoming>, view: Arc<AgentView>) -> Respons
     let path = request.uri().path().trim_end_matches('/');
     let path = path.strip_prefix("/slave(1)").unwrap_or(path).to_string();
     if let Some(endpoint) = path.strip_prefix("/files/") {
-        return files_endpoint(endpoint, request.uri().query().unwrap_or(""), &view).map(|b| b.boxed());
+        let query = request.uri().query().unwrap_or("").to_string();
+        return files_endpoint(endpoint, &query, view).await;
     }
     let unavailable = || text(StatusCode::SERVICE_UNAVAILABLE, "The agent is stopping");
     let body = match path.as_str() {
@@ -182,22 +183,15 @@ pub async fn handle(request: Request<Incoming>, view: Arc<AgentView>) -> Respons
     }
 }
 
-fn files_endpoint(endpoint: &str, query: &str, view: &AgentView) -> Response<Full<Bytes>> {
-    let error = |status: u16, message: String| {
-        let mut response = Response::new(Full::new(Bytes::from(message)));
-        *response.status_mut() = StatusCode::from_u16(status).unwrap_or(StatusCode::BAD_REQUEST);
-        response
-    };
-    let json_response = |value: Value| {
-        let mut response = Response::new(Full::new(Bytes::from(value.to_string())));
-        response.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("application/json"));
-        response
-    };
+/// `/files/*`. Every file system call runs on tokio's blocking pool, so a slow or stuck file
+/// system holds a blocking thread, never the async workers that answer `/health` and the
+/// executors.
+async fn files_endpoint(endpoint: &str, query: &str, view: Arc<AgentView>) -> Response<HttpBody> {
     if endpoint == "debug" {
         return json_response(view.files.debug());
     }
     let Some(path) = query_param(query, "path") else {
-        return error(400, "Expecting 'path' query parameter".to_string());
+        return text(StatusCode::BAD_REQUEST, "Expecting 'path' query parameter");
     };
     let number = |name: &str| -> Result<i64, String> {
         match query_param(query, name) {
@@ -207,21 +201,53 @@ fn files_endpoint(endpoint: &str, query: &str, view: &AgentView) -> Response<Ful
             }
         }
     };
-    let result = match endpoint {
-        "browse" => view.files.browse(&path).map(json_response),
+    let wanted = match endpoint {
+        "browse" => FilesCall::Browse,
         "read" => match (number("offset"), number("length")) {
-            (Ok(offset), Ok(length)) => view.files.read(&path, offset, length).map(json_response),
-            (Err(message), _) | (_, Err(message)) => return error(400, message),
+            (Ok(offset), Ok(length)) => FilesCall::Read { offset, length },
+            (Err(message), _) | (_, Err(message)) => return text(StatusCode::BAD_REQUEST, &message),
         },
-        "download" => view.files.download(&path).map(|(bytes, content_type, name)| {
-            let mut response = Response::new(Full::new(Bytes::from(bytes)));
-            response.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
-            if let Ok(value) = HeaderValue::from_str(&format!("attachment; filename={name}")) {
-                response.headers_mut().insert(header::CONTENT_DISPOSITION, value);
+        "download" => FilesCall::Download,
+        other => return text(StatusCode::NOT_FOUND, &format!("No route for '/files/{other}'")),
+    };
+    tokio::task::spawn_blocking(move || files_call(&view.files, wanted, &path)).await.unwrap_or_else(|e| {
+        text(StatusCode::INTERNAL_SERVER_ERROR, &format!("Failed to serve '{endpoint}': {e}"))
+    })
+}
+
+/// A `/files` request, its parameters parsed.
+#[derive(Debug, Clone, Copy)]
+enum FilesCall {
+    Browse,
+    Read { offset: i64, length: i64 },
+    Download,
+}
+
+/// Answers `call` for `path`; blocking.
+fn files_call(files: &crate::files::Files, call: FilesCall, path: &str) -> Response<HttpBody> {
+    let result = match call {
+        FilesCall::Browse => files.browse(path).map(json_response),
+        FilesCall::Read { offset, length } => files.read(path, offset, length).map(json_response),
+        FilesCall::Download => files.download(path).map(|download| {
+            let (size, content_type) = (download.size, download.content_type);
+            let disposition = HeaderValue::from_str(&format!("attachment; filename={}", download.name));
+            let mut response = Response::new(download.into_body().boxed());
+            let headers = response.headers_mut();
+            headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
+            headers.insert(header::CONTENT_LENGTH, HeaderValue::from(size));
+            if let Ok(value) = disposition {
+                headers.insert(header::CONTENT_DISPOSITION, value);
             }
             response
         }),
-        other => return error(404, format!("No route for '/files/{other}'")),
     };
-    result.unwrap_or_else(|e| error(e.status(), e.to_string()))
+    result.unwrap_or_else(|e| {
+        text(StatusCode::from_u16(e.status()).unwrap_or(StatusCode::BAD_REQUEST), &e.to_string())
+    })
+}
+
+fn json_response(value: Value) -> Response<HttpBody> {
+    let mut response = Response::new(Full::new(Bytes::from(value.to_string())).boxed());
+    response.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("application/json"));
+    response
 }

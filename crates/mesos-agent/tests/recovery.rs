@@ -7,113 +7,14 @@
 mod common;
 mod support;
 
-use std::net::SocketAddr;
-use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::path::Path;
 use std::time::Duration;
 
 use common::get_json;
 use mesos_master::flags::MasterFlags;
 use serde_json::json;
+use support::process::{AgentProcess, agent_args, free_port, registered, sandbox};
 use support::{Scheduler, task};
-
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0").and_then(|l| l.local_addr()).map(|a| a.port()).expect("a port")
-}
-
-fn launcher_dir() -> String {
-    Path::new(env!("CARGO_BIN_EXE_mesos-executor")).parent().expect("bin dir").display().to_string()
-}
-
-/// The agent binary, started and stopped by pid.
-struct AgentProcess {
-    child: Child,
-    args: Vec<String>,
-    log: PathBuf,
-}
-
-impl AgentProcess {
-    fn start(args: Vec<String>, log: PathBuf) -> AgentProcess {
-        let out = std::fs::OpenOptions::new().create(true).append(true).open(&log).expect("log");
-        let err = out.try_clone().expect("log");
-        let child = Command::new(env!("CARGO_BIN_EXE_mesos-agent"))
-            .args(&args)
-            .stdin(Stdio::null())
-            .stdout(out)
-            .stderr(err)
-            .spawn()
-            .expect("the agent starts");
-        AgentProcess { child, args, log }
-    }
-
-    fn kill_9(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-
-    fn restart(&mut self, extra: &[&str]) {
-        self.kill_9();
-        let mut args = self.args.clone();
-        args.extend(extra.iter().map(|s| s.to_string()));
-        let log = self.log.clone();
-        *self = AgentProcess::start(args, log);
-    }
-
-    fn log(&self) -> String {
-        std::fs::read_to_string(&self.log).unwrap_or_default()
-    }
-}
-
-impl Drop for AgentProcess {
-    fn drop(&mut self) {
-        self.kill_9();
-    }
-}
-
-fn agent_args(master: SocketAddr, port: u16, work: &Path) -> Vec<String> {
-    vec![
-        format!("--master={master}"),
-        format!("--work_dir={}", work.display()),
-        format!("--launcher_dir={}", launcher_dir()),
-        format!("--fetcher_cache_dir={}", work.join("cache").display()),
-        "--ip=127.0.0.1".to_string(),
-        format!("--port={port}"),
-        "--registration_backoff_factor=10ms".to_string(),
-        "--executor_reregistration_timeout=4secs".to_string(),
-        "--resources=cpus:2;mem:1024;disk:1024;ports:[31000-31010]".to_string(),
-    ]
-}
-
-/// Waits until the agent at `port` reports itself registered; returns its id.
-async fn registered(port: u16, agent: &AgentProcess) -> String {
-    let addr: SocketAddr = ([127, 0, 0, 1], port).into();
-    for _ in 0..300 {
-        if tokio::net::TcpStream::connect(addr).await.is_ok() {
-            let state = get_json(addr, "/state").await;
-            if state["master_hostname"].is_string()
-                && let Some(id) = state["id"].as_str().filter(|id| !id.is_empty())
-            {
-                return id.to_string();
-            }
-        }
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-    panic!("the agent did not register; its log:\n{}", agent.log());
-}
-
-/// The sandbox of a live executor on the agent at `port`.
-async fn sandbox(port: u16, executor: &str) -> PathBuf {
-    let addr: SocketAddr = ([127, 0, 0, 1], port).into();
-    let state = get_json(addr, "/state").await;
-    for fw in state["frameworks"].as_array().into_iter().flatten() {
-        for e in fw["executors"].as_array().into_iter().flatten() {
-            if e["id"] == executor {
-                return PathBuf::from(e["directory"].as_str().unwrap_or(""));
-            }
-        }
-    }
-    panic!("no executor {executor}: {state}");
-}
 
 async fn read_pid(file: &Path) -> u32 {
     for _ in 0..200 {

@@ -50,16 +50,7 @@ async fn cluster(extra: &[&str]) -> Cluster {
 }
 
 async fn read_file(agent: SocketAddr, path: &str) -> String {
-    let encoded: String = path
-        .bytes()
-        .map(|b| {
-            if b.is_ascii_alphanumeric() || b"-_./".contains(&b) {
-                (b as char).to_string()
-            } else {
-                format!("%{b:02X}")
-            }
-        })
-        .collect();
+    let encoded = support::encode(path);
     let read = get_json(agent, &format!("/files/read?path={encoded}&offset=0&length=100000")).await;
     read["data"].as_str().unwrap_or("").to_string()
 }

@@ -1,6 +1,8 @@
 //! A scheduler speaking the v1 HTTP API in JSON, for the agent's end-to-end tests.
 #![allow(dead_code)]
 
+pub mod process;
+
 use std::net::SocketAddr;
 use std::time::Duration;
 
@@ -141,4 +143,17 @@ pub fn task(id: &str, agent_id: &str, command: Value) -> Value {
         ],
         "command": command,
     })
+}
+
+/// `path` percent-encoded for a query string.
+pub fn encode(path: &str) -> String {
+    path.bytes()
+        .map(|b| {
+            if b.is_ascii_alphanumeric() || b"-_./".contains(&b) {
+                (b as char).to_string()
+            } else {
+                format!("%{b:02X}")
+            }
+        })
+        .collect()
 }
