@@ -1,5 +1,6 @@
 //! The environment every executor gets (scheduler-executor-api.md §4.4). The task's own
-//! `CommandInfo.environment` wins over the agent's variables of the same name.
+//! `CommandInfo.environment` wins over the agent's variables of the same name, which win
+//! over the operator's `--executor_environment_variables` (Mesos' order).
 
 use std::time::Duration;
 
@@ -33,12 +34,17 @@ pub struct ExecutorContext<'a> {
     pub subscription_backoff_max: Duration,
     /// The command's own environment.
     pub user_environment: Option<&'a Environment>,
+    /// `--executor_environment_variables`, if the operator gave it.
+    pub operator_environment: Option<&'a std::collections::BTreeMap<String, String>>,
 }
 
 /// The executor's environment variables, sorted by name.
 pub fn executor_environment(context: &ExecutorContext<'_>) -> Vec<(String, String)> {
     let flag = |b: bool| if b { "1" } else { "0" }.to_string();
     let mut variables: std::collections::BTreeMap<String, String> = std::collections::BTreeMap::new();
+    for (name, value) in context.operator_environment.into_iter().flatten() {
+        variables.insert(name.clone(), value.clone());
+    }
     let mut set = |name: &str, value: String| {
         variables.insert(name.to_string(), value);
     };
@@ -108,6 +114,7 @@ mod tests {
             recovery_timeout: Duration::from_secs(900),
             subscription_backoff_max: Duration::from_secs(2),
             user_environment: environment,
+            operator_environment: None,
         }
     }
 
@@ -140,6 +147,33 @@ mod tests {
             executor_environment(&context(Some(&environment), false)).into_iter().collect();
         assert_eq!(env["MESOS_SANDBOX"], "/mine");
         assert_eq!(env["FOO"], "bar");
+    }
+
+    #[test]
+    fn the_operator_environment_is_the_base_and_the_agent_and_task_win() {
+        let operator: std::collections::BTreeMap<String, String> = [
+            ("PATH", "/opt/bin"),
+            ("MESOS_SANDBOX", "/operator"),
+            ("FOO", "operator"),
+            ("LIBPROCESS_PORT", "5051"),
+        ]
+        .into_iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect();
+        let task = Environment {
+            variables: vec![Variable {
+                name: "FOO".into(),
+                value: Some("task".into()),
+                ..Default::default()
+            }],
+        };
+        let context =
+            ExecutorContext { operator_environment: Some(&operator), ..context(Some(&task), false) };
+        let env: std::collections::BTreeMap<_, _> = executor_environment(&context).into_iter().collect();
+        assert_eq!(env["PATH"], "/opt/bin");
+        assert_eq!(env["MESOS_SANDBOX"], env["MESOS_DIRECTORY"]);
+        assert_eq!(env["LIBPROCESS_PORT"], "0");
+        assert_eq!(env["FOO"], "task");
     }
 
     #[test]

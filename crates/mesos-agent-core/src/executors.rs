@@ -475,6 +475,7 @@ impl AgentCore {
             recovery_timeout: self.config.recovery_timeout,
             subscription_backoff_max: self.config.executor_reregistration_timeout,
             user_environment: command.environment.as_ref(),
+            operator_environment: self.config.executor_environment_variables.as_ref(),
         });
         let user = if self.config.switch_user { command.user.clone().or(framework_user) } else { None };
         let uris = std::mem::take(&mut command.uris);

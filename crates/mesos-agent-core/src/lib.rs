@@ -69,6 +69,9 @@ pub struct AgentConfig {
     pub executor_reregistration_timeout: Duration,
     /// `--switch_user`: run executors as the command's (or framework's) user.
     pub switch_user: bool,
+    /// `--executor_environment_variables`: every executor's base environment, under the
+    /// agent's `MESOS_*` variables and the command's own.
+    pub executor_environment_variables: Option<std::collections::BTreeMap<String, String>>,
 }
 
 impl AgentConfig {
@@ -90,6 +93,7 @@ impl AgentConfig {
             recovery_timeout: Duration::from_secs(15 * 60),
             executor_reregistration_timeout: Duration::from_secs(2),
             switch_user: true,
+            executor_environment_variables: None,
         }
     }
 }

@@ -71,23 +71,47 @@ impl ContainerHandle {
     }
 }
 
+/// `PATH` of an executor whose environment has none (the search path Mesos' launch helper
+/// falls back to).
+pub const HOST_DEFAULT_PATH: &str = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+
 /// The posix launcher: plain processes, no isolation beyond process groups.
 #[derive(Debug)]
 pub struct PosixContainerizer {
     fetcher: Arc<Fetcher>,
-    /// The agent's own environment, under every executor's (the agent's `MESOS_*` flags
-    /// excluded, so they do not leak into tasks).
+    /// What of the agent's own environment goes under every executor's.
     inherited: Arc<Vec<(String, String)>>,
+    /// `--runtime_dir`: each running container's pid goes to `containers/<id>/pid` there.
+    runtime_dir: Option<PathBuf>,
 }
 
 impl PosixContainerizer {
-    /// A containerizer fetching with `fetcher`.
-    pub fn new(fetcher: Fetcher) -> PosixContainerizer {
-        let inherited = std::env::vars()
-            .filter(|(name, _)| !name.starts_with("MESOS_") && !name.starts_with("LIBPROCESS_"))
+    /// A containerizer fetching with `fetcher`. With `inherit_agent_environment` executors
+    /// start from the agent's environment (its `MESOS_*` flags and `LIBPROCESS_*` settings
+    /// excluded, so they do not leak into tasks); without it (the operator gave
+    /// `--executor_environment_variables`) only `LIBPROCESS_IP` is passed on, as Mesos does.
+    pub fn new(
+        fetcher: Fetcher,
+        inherit_agent_environment: bool,
+        runtime_dir: Option<PathBuf>,
+    ) -> PosixContainerizer {
+        let inherited = std::env::vars_os()
+            .filter_map(|(name, value)| Some((name.into_string().ok()?, value.into_string().ok()?)))
+            .filter(|(name, _)| {
+                if inherit_agent_environment {
+                    !name.starts_with("MESOS_") && !name.starts_with("LIBPROCESS_")
+                } else {
+                    name == "LIBPROCESS_IP"
+                }
+            })
             .collect();
-        PosixContainerizer { fetcher: Arc::new(fetcher), inherited: Arc::new(inherited) }
+        PosixContainerizer { fetcher: Arc::new(fetcher), inherited: Arc::new(inherited), runtime_dir }
     }
+}
+
+/// `<runtime_dir>/containers/<container_id>`, Mesos' per-boot record of a container.
+pub fn runtime_path(runtime_dir: &Path, container_id: &str) -> PathBuf {
+    runtime_dir.join("containers").join(container_id)
 }
 
 impl Containerizer for PosixContainerizer {
@@ -99,8 +123,15 @@ impl Containerizer for PosixContainerizer {
     ) -> ContainerHandle {
         let (destroy_tx, destroy_rx) = mpsc::unbounded_channel();
         let pid = Arc::new(std::sync::atomic::AtomicU32::new(0));
-        let task =
-            run(launch, self.fetcher.clone(), self.inherited.clone(), destroy_rx, pid.clone(), pid_file);
+        let runtime = self.runtime_dir.as_deref().map(|dir| runtime_path(dir, &launch.container_id));
+        let task = run(
+            launch,
+            self.fetcher.clone(),
+            self.inherited.clone(),
+            destroy_rx,
+            pid.clone(),
+            PidFiles { checkpoint: pid_file, runtime },
+        );
         tokio::spawn(async move { ended(task.await) });
         ContainerHandle { destroy: destroy_tx, pid }
     }
@@ -142,13 +173,21 @@ impl Containerizer for PosixContainerizer {
     }
 }
 
+/// Where a launched executor's pid is written.
+struct PidFiles {
+    /// The checkpoint's `pid start_time` file, for recovery.
+    checkpoint: Option<PathBuf>,
+    /// The runtime dir's container directory (its `pid` file holds the pid alone).
+    runtime: Option<PathBuf>,
+}
+
 async fn run(
     launch: ContainerLaunch,
     fetcher: Arc<Fetcher>,
     inherited: Arc<Vec<(String, String)>>,
     mut destroy: mpsc::UnboundedReceiver<()>,
     pid: Arc<std::sync::atomic::AtomicU32>,
-    pid_file: Option<PathBuf>,
+    pid_files: PidFiles,
 ) -> ContainerEnd {
     let sandbox = PathBuf::from(&launch.directory);
     if let Err(error) = make_sandbox(&sandbox) {
@@ -182,6 +221,7 @@ async fn run(
     }
     let mut environment: std::collections::BTreeMap<String, String> = inherited.iter().cloned().collect();
     environment.extend(launch.environment.iter().cloned());
+    environment.entry("PATH".to_string()).or_insert_with(|| HOST_DEFAULT_PATH.to_string());
     let command = &launch.command;
     let spec = LaunchSpec {
         sandbox,
@@ -200,7 +240,15 @@ async fn run(
         Err(error) => return ContainerEnd::LaunchFailed(format!("the launcher crashed: {error}")),
     };
     pid.store(container.pid(), std::sync::atomic::Ordering::Relaxed);
-    if let Some(path) = pid_file {
+    if let Some(dir) = &pid_files.runtime {
+        let written = std::fs::create_dir_all(dir)
+            .and_then(|()| std::fs::write(dir.join("pid"), container.pid().to_string()));
+        if let Err(error) = written {
+            // Informational only: recovery reads the checkpoint, not this.
+            tracing::warn!(dir = %dir.display(), "cannot record the container's pid in --runtime_dir: {error}");
+        }
+    }
+    if let Some(path) = pid_files.checkpoint {
         let start = mesos_containerizer::process_start_time(container.pid()).unwrap_or(0);
         if let Err(error) =
             crate::checkpoint::write_atomically(&path, format!("{} {start}", container.pid()).as_bytes())

@@ -118,6 +118,14 @@ pub enum StartError {
     /// The work dir's checkpoint is unusable.
     #[error(transparent)]
     Checkpoint(#[from] checkpoint::CheckpointError),
+    /// `--runtime_dir` could not be created.
+    #[error("cannot create --runtime_dir {path}: {source}")]
+    RuntimeDir {
+        /// The directory.
+        path: std::path::PathBuf,
+        /// The error.
+        source: std::io::Error,
+    },
     /// The HTTP port could not be bound.
     #[error("cannot listen on {addr} (flags --ip, --port): {source}")]
     Listen {
@@ -139,14 +147,23 @@ pub async fn start(flags: AgentFlags, seed: u64) -> Result<AgentHandle, StartErr
         .map_err(|source| StartError::Listen { addr: bind, source })?;
     let addr = listener.local_addr().map_err(|source| StartError::Listen { addr: bind, source })?;
     let flags = AgentFlags { port: addr.port(), ..flags };
-    let hostname = flags.hostname.clone().unwrap_or_else(|| {
-        std::fs::read_to_string("/proc/sys/kernel/hostname")
+    std::fs::create_dir_all(&flags.runtime_dir)
+        .map_err(|source| StartError::RuntimeDir { path: flags.runtime_dir.clone(), source })?;
+    // What the master and tools are told; executors, on this host, use the bound address.
+    let advertised_ip = flags.advertise_ip.unwrap_or(ip);
+    let advertised_port = flags.advertise_port.unwrap_or(flags.port);
+    let hostname = match (&flags.hostname, flags.hostname_lookup) {
+        (Some(name), _) => name.clone(),
+        (None, true) => std::fs::read_to_string("/proc/sys/kernel/hostname")
             .map(|s| s.trim().to_string())
-            .unwrap_or(ip.to_string())
-    });
+            .ok()
+            .filter(|s| !s.is_empty())
+            .unwrap_or_else(|| advertised_ip.to_string()),
+        (None, false) => advertised_ip.to_string(),
+    };
     let info = AgentInfo {
         hostname,
-        port: Some(i32::from(flags.port)),
+        port: Some(i32::from(advertised_port)),
         resources: resources_to_proto(&flags.resources, ResourceFormat::CANONICAL),
         attributes: attributes_to_proto(&flags.attributes),
         ..Default::default()
@@ -154,7 +171,7 @@ pub async fn start(flags: AgentFlags, seed: u64) -> Result<AgentHandle, StartErr
     let endpoint = format!("{ip}:{}", flags.port);
     let config = AgentConfig {
         info,
-        pid: format!("slave(1)@{endpoint}"),
+        pid: format!("slave(1)@{}", std::net::SocketAddr::new(advertised_ip, advertised_port)),
         version: env!("CARGO_PKG_VERSION").to_string(),
         capabilities: CAPABILITIES.iter().map(|c| c.to_string()).collect(),
         registration_backoff_factor: flags.registration_backoff_factor,
@@ -168,6 +185,7 @@ pub async fn start(flags: AgentFlags, seed: u64) -> Result<AgentHandle, StartErr
         recovery_timeout: flags.recovery_timeout,
         executor_reregistration_timeout: flags.executor_reregistration_timeout,
         switch_user: flags.switch_user,
+        executor_environment_variables: flags.executor_environment_variables.clone(),
     };
     let meta = checkpoint::Meta::new(&flags.work_dir);
     let recovered = meta.recover(&config.info)?;
@@ -198,7 +216,11 @@ pub async fn start(flags: AgentFlags, seed: u64) -> Result<AgentHandle, StartErr
         cache: Some((flags.fetcher_cache_dir.clone(), flags.fetcher_cache_size)),
         timeout: Some(Duration::from_secs(600)),
     };
-    let containerizer: Box<dyn Containerizer> = Box::new(PosixContainerizer::new(fetcher));
+    let containerizer: Box<dyn Containerizer> = Box::new(PosixContainerizer::new(
+        fetcher,
+        flags.executor_environment_variables.is_none(),
+        Some(flags.runtime_dir.clone()),
+    ));
     let mut containers = Containers::new();
     if let Some(agent_id) = &recovered {
         let state = meta.recover_state(agent_id, flags.strict)?;
@@ -220,6 +242,7 @@ pub async fn start(flags: AgentFlags, seed: u64) -> Result<AgentHandle, StartErr
         tracing::info!(executors, mode = ?flags.recover, "recovered checkpointed executors");
         core.recover(now(), state, flags.recover);
     }
+    forget_dead_containers(&flags.runtime_dir, &containers);
     if let Err(error) = meta.record_boot_id() {
         tracing::warn!("cannot record the boot id: {error}");
     }
@@ -232,6 +255,7 @@ pub async fn start(flags: AgentFlags, seed: u64) -> Result<AgentHandle, StartErr
         containerizer,
         containers,
         gc: gc::SandboxGc::new(&flags),
+        runtime_dir: flags.runtime_dir.clone(),
     };
     let task = tokio::spawn(drive(core, shell, inputs_rx, state_tx));
     Ok(AgentHandle { addr, server, registration: state_rx, stop: inputs_tx, task })
@@ -283,6 +307,19 @@ struct Shell {
     containerizer: Box<dyn Containerizer>,
     containers: Containers,
     gc: gc::SandboxGc,
+    runtime_dir: std::path::PathBuf,
+}
+
+/// Removes the `--runtime_dir` records of containers that are not running any more (they
+/// ended while the agent was down).
+fn forget_dead_containers(runtime_dir: &std::path::Path, live: &Containers) {
+    let Ok(entries) = std::fs::read_dir(runtime_dir.join("containers")) else { return };
+    for entry in entries.flatten() {
+        let name = entry.file_name();
+        if !live.contains_key(name.to_string_lossy().as_ref()) {
+            let _ = std::fs::remove_dir_all(entry.path());
+        }
+    }
 }
 
 /// `pid start_time` of a recovered executor (zeros if unreadable: then it is not alive).
@@ -299,7 +336,8 @@ async fn drive(
     mut inputs: mpsc::UnboundedReceiver<Input>,
     state: watch::Sender<(Option<String>, bool)>,
 ) {
-    let Shell { meta, view, master, inputs: inputs_tx, containerizer, mut containers, mut gc } = shell;
+    let Shell { meta, view, master, inputs: inputs_tx, containerizer, mut containers, mut gc, runtime_dir } =
+        shell;
     core.start(now());
     // The current stream: its generation (to ignore events of replaced streams), its id and
     // the task reading it.
@@ -421,6 +459,7 @@ async fn drive(
                 }
                 Output::ExecutorTerminated { framework_id, executor_id, container_id } => {
                     containers.remove(&container_id);
+                    let _ = std::fs::remove_dir_all(containers::runtime_path(&runtime_dir, &container_id));
                     if let Some(agent_id) = core.agent_id() {
                         let directory = format!(
                             "{}/slaves/{agent_id}/frameworks/{framework_id}/executors/{executor_id}/runs/{container_id}",

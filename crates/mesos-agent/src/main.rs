@@ -10,6 +10,7 @@ fn main() -> ExitCode {
         Ok(flags) => flags,
         Err(code) => return code,
     };
+    let warnings = flags.warnings().to_vec();
     let flags = match AgentFlags::from_flags(&flags) {
         Ok(flags) => flags,
         Err(error) => return mesos_flags::usage_error("mesos-agent", &error),
@@ -21,6 +22,9 @@ fn main() -> ExitCode {
             _ => "info",
         };
         tracing_subscriber::fmt().with_env_filter(level).with_writer(std::io::stderr).init();
+    }
+    for warning in &warnings {
+        tracing::warn!("{warning}");
     }
     let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
         Ok(runtime) => runtime,

@@ -13,6 +13,9 @@ fn main() -> ExitCode {
         Err(error) => return mesos_flags::usage_error("mesos-execute", &error),
     };
     tracing_subscriber::fmt().with_max_level(tracing::Level::WARN).with_writer(std::io::stderr).init();
+    for warning in flags.warnings() {
+        tracing::warn!("{warning}");
+    }
     let runtime = match tokio::runtime::Builder::new_current_thread().enable_all().build() {
         Ok(runtime) => runtime,
         Err(error) => {

@@ -7,6 +7,10 @@
 //! - names are lower-cased; parsing stops at a bare `--`; arguments not starting with `--` are
 //!   skipped;
 //! - every known flag can also come from `MESOS_<NAME>`; the command line wins;
+//! - a `MESOS_*` variable that names no flag is not an error (stout drops it unseen) but is
+//!   reported in [`Flags::warnings`], unless Mesos itself sets it for other reasons
+//!   ([`NOT_FLAGS`]); a known-but-unsupported flag is refused from either source;
+//! - using a deprecated alias is reported in [`Flags::warnings`], as stout does;
 //! - unknown command-line flags and a flag given twice (e.g. by name and alias) are errors;
 //! - `file://<path>` values are replaced by the file's contents.
 //!
@@ -143,6 +147,42 @@ pub enum FlagError {
     Required(String),
 }
 
+/// `MESOS_*` variables that are not flags: what the agent gives executors and tasks, what
+/// libmesos, the scheduler driver, the CLI and Mesos' launch helpers read. A binary started
+/// by an executor (or from a task's shell) sees them, so they must not be reported as
+/// unknown flags.
+pub const NOT_FLAGS: &[&str] = &[
+    "MESOS_AGENT_ENDPOINT",
+    "MESOS_AGENT_ID",
+    "MESOS_ALLOCATION_ROLE",
+    "MESOS_CHECKPOINT",
+    "MESOS_CLI_CONFIG",
+    "MESOS_CONNECTION_DELAY_MAX",
+    "MESOS_CONTAINER_IP",
+    "MESOS_CONTAINER_NAME",
+    "MESOS_DIRECTORY",
+    "MESOS_DOMAIN_SOCKET",
+    "MESOS_EXECUTOR_AUTHENTICATION_TOKEN",
+    "MESOS_EXECUTOR_ID",
+    "MESOS_EXECUTOR_SHUTDOWN_GRACE_PERIOD",
+    "MESOS_EXPLICIT_ACKNOWLEDGEMENTS",
+    "MESOS_FETCHER_INFO",
+    "MESOS_FRAMEWORK_ID",
+    "MESOS_HTTP_COMMAND_EXECUTOR",
+    "MESOS_LOCAL",
+    "MESOS_NATIVE_JAVA_LIBRARY",
+    "MESOS_NATIVE_LIBRARY",
+    "MESOS_RECOVERY_TIMEOUT",
+    "MESOS_SANDBOX",
+    "MESOS_SLAVE_ID",
+    "MESOS_SLAVE_PID",
+    "MESOS_SUBSCRIPTION_BACKOFF_MAX",
+    "MESOS_TASK_ID",
+];
+
+/// Prefixes of `MESOS_*` variables that are not flags (Mesos' launch helper's own flags).
+pub const NOT_FLAG_PREFIXES: &[&str] = &["MESOS_CONTAINERIZER_"];
+
 /// Flags after loading: canonical name to raw value, plus which were set explicitly.
 #[derive(Clone, Debug, Default)]
 pub struct Flags {
@@ -150,11 +190,13 @@ pub struct Flags {
     explicit: BTreeMap<&'static str, String>,
     help: bool,
     version: bool,
+    warnings: Vec<String>,
 }
 
 impl Flags {
     /// Loads flags from command-line arguments (without the program name) and the
-    /// environment (`MESOS_*` variables; others are ignored).
+    /// environment (`MESOS_*` variables; others are ignored). What deserves a log line but
+    /// not a refusal is in [`Flags::warnings`]: the caller logs it once logging is set up.
     pub fn load<A, E>(specs: &[Spec], args: A, env: E) -> Result<Flags, FlagError>
     where
         A: IntoIterator<Item = String>,
@@ -191,6 +233,7 @@ impl Flags {
                     None => return Err(FlagError::Unknown(raw_name)),
                 },
             };
+            flags.warn_if_deprecated(name, raw_name.strip_prefix("no-").unwrap_or(&raw_name));
             let value = match (name.kind, negated, value) {
                 (Kind::Bool, true, Some(v)) => return Err(FlagError::NegatedWithValue(raw_name, v)),
                 (Kind::Bool, true, None) => "false".to_string(),
@@ -207,7 +250,17 @@ impl Flags {
         let mut from_env: BTreeMap<&'static str, String> = BTreeMap::new();
         for (key, value) in env {
             let Some(rest) = key.strip_prefix("MESOS_") else { continue };
-            let Some(spec) = find(specs, &rest.to_ascii_lowercase()) else { continue };
+            let lowered = rest.to_ascii_lowercase();
+            let Some(spec) = find(specs, &lowered) else {
+                if !NOT_FLAGS.contains(&key.as_str()) && !NOT_FLAG_PREFIXES.iter().any(|p| key.starts_with(p))
+                {
+                    flags.warnings.push(format!(
+                        "Ignoring environment variable '{key}': '{lowered}' is not a flag of this program"
+                    ));
+                }
+                continue;
+            };
+            flags.warn_if_deprecated(spec, &lowered);
             if from_env.insert(spec.name, value).is_some() {
                 return Err(FlagError::Duplicate(spec.name.to_string()));
             }
@@ -233,6 +286,18 @@ impl Flags {
             flags.values.insert(spec.name, value);
         }
         Ok(flags)
+    }
+
+    fn warn_if_deprecated(&mut self, spec: &Spec, used: &str) {
+        if used != spec.name {
+            self.warnings.push(format!("Loaded deprecated flag '{used}' (now '{}')", spec.name));
+        }
+    }
+
+    /// What loading noticed but did not refuse: unknown `MESOS_*` variables and deprecated
+    /// names. A library does not print; the binary logs these.
+    pub fn warnings(&self) -> &[String] {
+        &self.warnings
     }
 
     /// Whether `--help` was given.
@@ -320,6 +385,12 @@ pub fn help(program: &str, specs: &[Spec]) -> String {
     }
     out.push_str("\nEvery flag can also be set through the environment as MESOS_<FLAG>.\n");
     out.push_str("A value of the form file://<path> is read from that file.\n");
+    if specs.iter().any(|s| s.support == Support::NotYet) {
+        out.push_str(
+            "Flags marked [not supported yet] are Mesos flags mesos-rs does not implement yet:\n\
+             setting one to anything but its default stops the program with an error.\n",
+        );
+    }
     out
 }
 
@@ -353,7 +424,9 @@ fn normalize(spec: &Spec, value: String) -> Result<String, FlagError> {
 /// exit code to leave with is returned instead of the flags.
 pub fn from_process(program: &str, specs: &[Spec], version: &str) -> Result<Flags, std::process::ExitCode> {
     let args: Vec<String> = std::env::args().skip(1).collect();
-    match Flags::load(specs, args, std::env::vars()) {
+    // A variable that is not UTF-8 cannot be a flag value; it must not crash the program.
+    let env = std::env::vars_os().filter_map(|(k, v)| Some((k.into_string().ok()?, v.into_string().ok()?)));
+    match Flags::load(specs, args, env) {
         Ok(flags) if flags.help_requested() => {
             print!("{}", help(program, specs));
             Err(std::process::ExitCode::SUCCESS)
@@ -424,8 +497,42 @@ mod tests {
             FlagError::Duplicate("agent_ping_timeout".into())
         );
         assert_eq!(load(&["--port"], &[]).unwrap_err(), FlagError::MissingValue("port".into()));
-        // Unknown MESOS_ variables are someone else's business.
-        assert!(load(&[], &[("MESOS_SOMETHING_ELSE", "x")]).is_ok());
+    }
+
+    #[test]
+    fn unknown_environment_variables_warn_but_do_not_fail() {
+        let flags = load(&[], &[("MESOS_SOMETHING_ELSE", "x"), ("MESOS_PORT", "1")]).unwrap();
+        assert_eq!(flags.warnings().len(), 1, "{:?}", flags.warnings());
+        assert!(flags.warnings()[0].contains("MESOS_SOMETHING_ELSE"), "{:?}", flags.warnings());
+        // What the agent gives every executor is not a misspelt flag.
+        let executor_env = [
+            ("MESOS_SANDBOX", "/s"),
+            ("MESOS_FRAMEWORK_ID", "f"),
+            ("MESOS_SLAVE_PID", "slave(1)@1.2.3.4:5051"),
+            ("MESOS_CHECKPOINT", "1"),
+            ("MESOS_CONTAINERIZER_RUNTIME_DIRECTORY", "/r"),
+        ];
+        assert!(load(&[], &executor_env).unwrap().warnings().is_empty());
+    }
+
+    #[test]
+    fn unsupported_flags_are_refused_from_the_environment_too() {
+        assert_eq!(
+            load(&[], &[("MESOS_QUORUM", "2")]).unwrap_err(),
+            FlagError::NotSupported("quorum".into())
+        );
+        assert_eq!(
+            load(&[], &[("MESOS_quorum", "2")]).unwrap_err(),
+            FlagError::NotSupported("quorum".into())
+        );
+    }
+
+    #[test]
+    fn deprecated_names_warn() {
+        let flags = load(&["--slave_ping_timeout=3secs"], &[]).unwrap();
+        assert_eq!(flags.get("agent_ping_timeout"), Some("3secs"));
+        assert!(flags.warnings().iter().any(|w| w.contains("slave_ping_timeout")), "{:?}", flags.warnings());
+        assert!(load(&["--agent_ping_timeout=3secs"], &[]).unwrap().warnings().is_empty());
     }
 
     #[test]

@@ -1,10 +1,11 @@
 //! `mesos-local`: a master and `--num_slaves` agents in one process, as Mesos' `mesos-local`.
 //!
-//! Every master and agent flag is accepted: master flags configure the master (`--port`
-//! is its port, default 5050), agent flags every agent. Each agent gets its own work dir
-//! (`<work_dir>/agents/<n>`), an ephemeral HTTP port, and, unless `--resources` says
-//! otherwise, an equal share of this machine's cpus, memory, disk and the ports
-//! 31000-32000.
+//! Every master and agent flag is known: master flags configure the master (`--port` is its
+//! port, default 5050), agent flags every agent, and a Mesos flag either of them does not
+//! support yet is refused as it would be there. Each agent gets its own work dir
+//! (`<work_dir>/agents/<n>`) and runtime dir (`<work_dir>/agents/<n>/run`, as Mesos'
+//! `mesos-local` does), an ephemeral HTTP port, and, unless `--resources` says otherwise, an
+//! equal share of this machine's cpus, memory, disk and the ports 31000-32000.
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -96,12 +97,16 @@ pub async fn start(flags: &Flags) -> Result<LocalCluster, LocalError> {
     for index in 1..=count {
         let mut args = explicit(mesos_agent::flags::SPECS);
         args.retain(|a| {
-            !["--master=", "--port=", "--work_dir=", "--ip="].iter().any(|prefix| a.starts_with(prefix))
+            !["--master=", "--port=", "--work_dir=", "--ip=", "--runtime_dir="]
+                .iter()
+                .any(|prefix| a.starts_with(prefix))
         });
         args.push(format!("--master={}", master.addr));
         args.push("--port=0".to_string());
         args.push(format!("--ip={ip}"));
-        args.push(format!("--work_dir={}", work_dir.join("agents").join(index.to_string()).display()));
+        let agent_dir = work_dir.join("agents").join(index.to_string());
+        args.push(format!("--work_dir={}", agent_dir.display()));
+        args.push(format!("--runtime_dir={}", agent_dir.join("run").display()));
         if !flags.is_explicit("resources") {
             args.push(format!("--resources={}", shares[index - 1]));
         }

@@ -17,6 +17,9 @@ fn main() -> ExitCode {
         };
         tracing_subscriber::fmt().with_max_level(level).with_writer(std::io::stderr).init();
     }
+    for warning in flags.warnings() {
+        tracing::warn!("{warning}");
+    }
     let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
         Ok(runtime) => runtime,
         Err(error) => {

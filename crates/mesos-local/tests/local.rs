@@ -51,6 +51,10 @@ async fn a_master_and_three_agents_with_their_own_dirs_and_shares() {
             work.path().join("agents").join(index.to_string()).join("meta").exists(),
             "agent {index} work dir"
         );
+        assert!(
+            work.path().join("agents").join(index.to_string()).join("run").is_dir(),
+            "agent {index} runtime dir"
+        );
     }
     // A flag of both kinds is accepted: an agent flag reaches the agents.
     let agent_flags = get_json(cluster.agents[0].addr, "/flags").await;

@@ -32,6 +32,8 @@ pub struct StaticInfo {
     pub flags: Vec<(String, String)>,
     /// `--log_dir`.
     pub log_dir: Option<String>,
+    /// `--webui_dir`, if the web UI comes from files rather than the built-in page.
+    pub webui_dir: Option<std::path::PathBuf>,
 }
 
 /// `/version`.

@@ -27,7 +27,11 @@ pub const SPECS: &[Spec] = &[
         Some("replicated_log"),
         "Registry store: 'replicated_log' (crash-safe file store in --work_dir) or 'in_memory'",
     ),
-    Spec::value("registry_fetch_timeout", Some("1mins"), "Timeout for reading the registry"),
+    Spec::value(
+        "registry_fetch_timeout",
+        Some("1mins"),
+        "Longest wait for reading the registry at startup; the master fails to start after it",
+    ),
     Spec::value(
         "registry_store_timeout",
         Some("20secs"),
@@ -67,7 +71,11 @@ pub const SPECS: &[Spec] = &[
     Spec::path("log_dir", None, "Directory for the master's log file (default: log to stderr only)"),
     Spec::value("logging_level", Some("INFO"), "INFO, WARNING or ERROR"),
     Spec::boolean("quiet", false, "Do not log to stderr"),
-    Spec::path("webui_dir", None, "Directory of web UI assets"),
+    Spec::path(
+        "webui_dir",
+        None,
+        "Web UI directory: index.html, app/ and assets/ are served from it (default: the built-in page)",
+    ),
     Spec::value("zk", None, "ZooKeeper URL for leader election").not_yet(),
     Spec::value("zk_session_timeout", Some("10secs"), "ZooKeeper session timeout").not_yet(),
     Spec::value("quorum", None, "Replicated log quorum").not_yet(),
@@ -198,6 +206,10 @@ pub struct MasterFlags {
     pub logging_level: String,
     /// `--quiet`.
     pub quiet: bool,
+    /// `--registry_fetch_timeout`: the bound on loading the registry at startup.
+    pub registry_fetch_timeout: Duration,
+    /// `--webui_dir`: where the web UI is served from instead of the built-in page.
+    pub webui_dir: Option<PathBuf>,
     /// All flags with values, as `/flags` shows them.
     pub raw: Vec<(String, String)>,
 }
@@ -311,6 +323,8 @@ impl MasterFlags {
             log_dir: flags.get("log_dir").map(PathBuf::from),
             logging_level: level,
             quiet: flags.bool("quiet"),
+            registry_fetch_timeout: duration("registry_fetch_timeout")?,
+            webui_dir: flags.get("webui_dir").map(PathBuf::from),
             raw: flags.all().map(|(k, v)| (k.to_string(), v.to_string())).collect(),
         })
     }
@@ -344,6 +358,19 @@ mod tests {
         assert_eq!(flags.max_agent_ping_timeouts, 5);
         assert_eq!(flags.min_allocatable.len(), 2);
         assert!(flags.offer_timeout.is_none());
+        assert_eq!(flags.registry_fetch_timeout, Duration::from_secs(60));
+        assert!(flags.webui_dir.is_none());
+    }
+
+    #[test]
+    fn webui_dir_and_registry_fetch_timeout_parse() {
+        let flags =
+            load(&["--registry=in_memory", "--webui_dir=/srv/webui", "--registry_fetch_timeout=5secs"])
+                .unwrap();
+        assert_eq!(flags.webui_dir, Some(PathBuf::from("/srv/webui")));
+        assert_eq!(flags.registry_fetch_timeout, Duration::from_secs(5));
+        let err = load(&["--registry=in_memory", "--registry_fetch_timeout=soon"]).unwrap_err().to_string();
+        assert!(err.contains("registry_fetch_timeout"), "{err}");
     }
 
     #[test]

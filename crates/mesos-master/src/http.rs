@@ -79,6 +79,14 @@ pub async fn handle(request: Request<Incoming>, shared: Arc<Shared>) -> Result<R
     let response = match path.as_str() {
         "/master/api/v1/scheduler" => scheduler_api(request, &shared).await,
         "/master/api/v1/agent" => agent_api(request, &shared).await,
+        "/master" | "/master/index.html" if shared.info.webui_dir.is_some() => {
+            webui_file(shared.info.webui_dir.as_deref(), "index.html").await
+        }
+        p if shared.info.webui_dir.is_some()
+            && (p.starts_with("/master/app/") || p.starts_with("/master/assets/")) =>
+        {
+            webui_file(shared.info.webui_dir.as_deref(), &p["/master/".len()..]).await
+        }
         "/master" | "/master/index.html" => {
             let mut response = Response::new(full(WEB_UI));
             response
@@ -428,6 +436,49 @@ fn stream_response(body: ChannelBody, format: ContentType, stream_id: &str) -> R
 
 fn header_str(headers: &hyper::HeaderMap, name: impl header::AsHeaderName) -> Option<String> {
     headers.get(name).and_then(|v| v.to_str().ok()).map(String::from)
+}
+
+/// A file of `--webui_dir` (`relative` is `index.html`, `app/...` or `assets/...`, the paths
+/// Mesos' master serves from it); 404 for what is not there or would leave the directory.
+async fn webui_file(dir: Option<&std::path::Path>, relative: &str) -> Response<Body> {
+    let Some(dir) = dir else { return text(StatusCode::NOT_FOUND, "no --webui_dir") };
+    let relative = std::path::Path::new(relative);
+    if !relative.components().all(|c| matches!(c, std::path::Component::Normal(_))) {
+        return text(StatusCode::NOT_FOUND, "No such file in --webui_dir");
+    }
+    let path = dir.join(relative);
+    match tokio::fs::read(&path).await {
+        Ok(bytes) => {
+            let mut response = Response::new(full(bytes));
+            response
+                .headers_mut()
+                .insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type(&path)));
+            response
+        }
+        Err(_) => {
+            text(StatusCode::NOT_FOUND, &format!("No such file in --webui_dir: {}", relative.display()))
+        }
+    }
+}
+
+/// The media type of a web UI file, by extension.
+fn content_type(path: &std::path::Path) -> &'static str {
+    match path.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase).as_deref() {
+        Some("html" | "htm") => "text/html; charset=utf-8",
+        Some("js") => "text/javascript; charset=utf-8",
+        Some("css") => "text/css; charset=utf-8",
+        Some("json") => "application/json",
+        Some("png") => "image/png",
+        Some("jpg" | "jpeg") => "image/jpeg",
+        Some("gif") => "image/gif",
+        Some("svg") => "image/svg+xml",
+        Some("ico") => "image/x-icon",
+        Some("woff") => "font/woff",
+        Some("woff2") => "font/woff2",
+        Some("ttf") => "font/ttf",
+        Some("txt") => "text/plain; charset=utf-8",
+        _ => "application/octet-stream",
+    }
 }
 
 fn full(bytes: impl Into<Bytes>) -> Body {

@@ -56,7 +56,7 @@ pub async fn start(flags: MasterFlags) -> anyhow::Result<MasterHandle> {
         RegistryKind::Durable(dir) => Box::new(FileStore::new(dir).context("cannot use --work_dir")?),
         RegistryKind::InMemory => Box::new(MemoryStore),
     };
-    let registry = store.load().context("cannot load the registry")?;
+    let (store, registry) = load_registry(store, flags.registry_fetch_timeout).await?;
     let bind_ip = flags.ip.unwrap_or(IpAddr::V4(Ipv4Addr::UNSPECIFIED));
     let listener = TcpListener::bind(SocketAddr::new(bind_ip, flags.port))
         .await
@@ -119,6 +119,7 @@ pub async fn start(flags: MasterFlags) -> anyhow::Result<MasterHandle> {
         cluster: flags.cluster.clone(),
         flags: flags.raw.clone(),
         log_dir: flags.log_dir.as_ref().map(|p| p.display().to_string()),
+        webui_dir: flags.webui_dir.clone(),
     };
     let shared = Arc::new(http::Shared::new(actor_tx, static_info, registrar_health.clone()));
     let (shutdown, mut stopped) = watch::channel(false);
@@ -145,6 +146,31 @@ pub async fn start(flags: MasterFlags) -> anyhow::Result<MasterHandle> {
     });
     tracing::info!(%local, %hostname, master_id = %id, "master listening");
     Ok(MasterHandle { addr: local, info, registrar: registrar_health, shutdown, server })
+}
+
+/// Loads the registry, failing after `timeout` (`--registry_fetch_timeout`) as Mesos' registrar
+/// does. The read runs on its own thread: a store that hangs (a stuck network filesystem)
+/// must not hang the startup, and that thread is left behind when the master gives up.
+async fn load_registry(
+    store: Box<dyn RegistryStore>,
+    timeout: std::time::Duration,
+) -> anyhow::Result<(Box<dyn RegistryStore>, mesos_registry::Registry)> {
+    let (tx, rx) = tokio::sync::oneshot::channel();
+    std::thread::Builder::new()
+        .name("registry-fetch".to_string())
+        .spawn(move || {
+            let loaded = store.load();
+            let _ = tx.send((store, loaded));
+        })
+        .context("cannot start the registry read")?;
+    match tokio::time::timeout(timeout, rx).await {
+        Ok(Ok((store, loaded))) => Ok((store, loaded.context("cannot load the registry")?)),
+        Ok(Err(_)) => anyhow::bail!("cannot load the registry: the read ended without an answer"),
+        Err(_) => anyhow::bail!(
+            "Failed to recover registrar: Failed to perform fetch within {} (--registry_fetch_timeout)",
+            mesos_flags::format_duration(timeout)
+        ),
+    }
 }
 
 fn master_info(id: &str, ip: IpAddr, port: u16, hostname: &str) -> MasterInfo {

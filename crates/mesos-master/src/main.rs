@@ -11,6 +11,7 @@ fn main() -> ExitCode {
         Ok(flags) => flags,
         Err(code) => return code,
     };
+    let warnings = flags.warnings().to_vec();
     let flags = match MasterFlags::from_flags(&flags) {
         Ok(flags) => flags,
         Err(error) => return mesos_flags::usage_error("mesos-master", &error),
@@ -23,6 +24,9 @@ fn main() -> ExitCode {
     if let Err(error) = init_logging(level, flags.quiet, flags.log_dir.as_deref()) {
         eprintln!("{error}");
         return ExitCode::from(1);
+    }
+    for warning in &warnings {
+        tracing::warn!("{warning}");
     }
     let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
         Ok(runtime) => runtime,
