@@ -83,6 +83,72 @@ impl Limits {
     }
 }
 
+/// The limits' flags for a `SPECS` array, all mesos-rs' own (Mesos has none of them), with
+/// `body_default` as the help's default body size. Both the master's and the agent's specs
+/// end with these, so `--help` and the parser agree on names and defaults.
+pub const fn flag_specs(body_default: &'static str) -> [mesos_flags::Spec; 4] {
+    use mesos_flags::Spec;
+    [
+        Spec::value(
+            "http_header_read_timeout",
+            Some("30secs"),
+            "mesos-rs only: close a connection whose request header is not complete this long after \
+             it began (or after the connection opened)",
+        ),
+        Spec::value(
+            "http_idle_timeout",
+            None,
+            "mesos-rs only: close a kept-alive connection idle this long between requests; event \
+             streams are never idle (default: never, as in Mesos)",
+        ),
+        Spec::value(
+            "max_http_connections",
+            Some("10000"),
+            "mesos-rs only: most HTTP connections open at once; further ones are closed at once",
+        ),
+        Spec::value(
+            "max_http_body_size",
+            Some(body_default),
+            "mesos-rs only: largest request body (B, KB, MB, GB); a larger one gets 413",
+        ),
+    ]
+}
+
+impl Limits {
+    /// The limits the flags of [`flag_specs`] set; errors name the flag.
+    pub fn from_flags(
+        flags: &mesos_flags::Flags,
+        body_default: u64,
+    ) -> Result<Limits, mesos_flags::FlagError> {
+        use mesos_flags::FlagError;
+        let invalid =
+            |flag: &str, reason: &str| FlagError::Invalid { flag: flag.to_string(), reason: reason.into() };
+        let header_read_timeout =
+            flags.duration("http_header_read_timeout")?.unwrap_or(DEFAULT_HEADER_READ_TIMEOUT);
+        if header_read_timeout.is_zero() {
+            return Err(invalid("http_header_read_timeout", "must be greater than 0"));
+        }
+        let idle_timeout = flags.duration("http_idle_timeout")?;
+        if idle_timeout.is_some_and(|idle| idle.is_zero()) {
+            return Err(invalid(
+                "http_idle_timeout",
+                "must be greater than 0 (leave it unset to keep idle connections)",
+            ));
+        }
+        let max_connections =
+            flags.parse::<usize>("max_http_connections")?.unwrap_or(DEFAULT_MAX_CONNECTIONS);
+        if max_connections == 0 {
+            return Err(invalid("max_http_connections", "must be at least 1"));
+        }
+        let max_body_bytes =
+            flags.parse_with("max_http_body_size", mesos_flags::units::parse_bytes)?.unwrap_or(body_default);
+        if max_body_bytes == 0 {
+            return Err(invalid("max_http_body_size", "must be at least 1B"));
+        }
+        Ok(Limits { header_read_timeout, idle_timeout, max_connections, max_body_bytes })
+    }
+}
+
 /// The text of the 413 answer for a body over `limit` bytes (handlers cutting off a chunked
 /// body at the limit use it too, so both cases read the same).
 pub fn body_too_large_message(limit: u64) -> String {

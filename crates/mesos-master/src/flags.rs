@@ -121,7 +121,18 @@ pub const SPECS: &[Spec] = &[
     Spec::value("external_log_file", None, "Log file shown instead of --log_dir's").not_yet(),
     Spec::value("logbufsecs", Some("0"), "Log buffering seconds"),
     Spec::boolean("initialize_driver_logging", true, "Initialise driver logging"),
+    // mesos-rs' own limits of the HTTP server (docs/master.md, "HTTP limits").
+    HTTP_SPECS[0],
+    HTTP_SPECS[1],
+    HTTP_SPECS[2],
+    HTTP_SPECS[3],
 ];
+
+/// The HTTP server's limit flags, with the master's body limit as the default.
+const HTTP_SPECS: [Spec; 4] = mesos_http::server::flag_specs("32MB");
+
+/// The default of `--max_http_body_size`: the largest scheduler or operator call accepted.
+pub const DEFAULT_MAX_BODY_BYTES: u64 = 32 << 20;
 
 /// Which registry store to use.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -191,6 +202,9 @@ pub struct MasterFlags {
     pub logging_level: String,
     /// `--quiet`.
     pub quiet: bool,
+    /// `--http_header_read_timeout`, `--http_idle_timeout`, `--max_http_connections`,
+    /// `--max_http_body_size`.
+    pub http: mesos_http::server::Limits,
     /// All flags with values, as `/flags` shows them.
     pub raw: Vec<(String, String)>,
 }
@@ -303,6 +317,7 @@ impl MasterFlags {
             log_dir: flags.get("log_dir").map(PathBuf::from),
             logging_level: level,
             quiet: flags.bool("quiet"),
+            http: mesos_http::server::Limits::from_flags(flags, DEFAULT_MAX_BODY_BYTES)?,
             raw: flags.all().map(|(k, v)| (k.to_string(), v.to_string())).collect(),
         })
     }
@@ -336,6 +351,35 @@ mod tests {
         assert_eq!(flags.max_agent_ping_timeouts, 5);
         assert_eq!(flags.min_allocatable.len(), 2);
         assert!(flags.offer_timeout.is_none());
+        assert_eq!(flags.http.header_read_timeout, Duration::from_secs(30));
+        assert_eq!(flags.http.idle_timeout, None);
+        assert_eq!(flags.http.max_connections, 10_000);
+        assert_eq!(flags.http.max_body_bytes, DEFAULT_MAX_BODY_BYTES);
+    }
+
+    #[test]
+    fn http_limits_parse_and_errors_name_the_flag() {
+        let flags = load(&[
+            "--registry=in_memory",
+            "--http_header_read_timeout=2secs",
+            "--http_idle_timeout=5mins",
+            "--max_http_connections=7",
+            "--max_http_body_size=1MB",
+        ])
+        .unwrap();
+        assert_eq!(flags.http.header_read_timeout, Duration::from_secs(2));
+        assert_eq!(flags.http.idle_timeout, Some(Duration::from_secs(300)));
+        assert_eq!(flags.http.max_connections, 7);
+        assert_eq!(flags.http.max_body_bytes, 1 << 20);
+        for (bad, name) in [
+            ("--http_header_read_timeout=0secs", "http_header_read_timeout"),
+            ("--http_idle_timeout=soon", "http_idle_timeout"),
+            ("--max_http_connections=0", "max_http_connections"),
+            ("--max_http_body_size=lots", "max_http_body_size"),
+        ] {
+            let err = load(&["--registry=in_memory", bad]).unwrap_err().to_string();
+            assert!(err.contains(name), "{bad}: {err}");
+        }
     }
 
     #[test]
