@@ -22,9 +22,6 @@ use crate::Input;
 /// one interval; §1.7).
 pub const EXECUTOR_HEARTBEAT_INTERVAL: std::time::Duration = std::time::Duration::from_secs(30 * 60);
 
-/// Largest executor call body accepted.
-const MAX_BODY_BYTES: usize = 16 << 20;
-
 /// A response body of any shape.
 pub type HttpBody = BoxBody<Bytes, std::convert::Infallible>;
 
@@ -35,9 +32,14 @@ pub fn text(status: StatusCode, message: &str) -> Response<HttpBody> {
     response
 }
 
-/// Handles one executor API request.
-pub async fn handle(request: Request<Incoming>, driver: mpsc::UnboundedSender<Input>) -> Response<HttpBody> {
-    match answer(request, driver).await {
+/// Handles one executor API request; bodies over `max_body_bytes` (`--max_http_body_size`)
+/// get 413.
+pub async fn handle(
+    request: Request<Incoming>,
+    driver: mpsc::UnboundedSender<Input>,
+    max_body_bytes: u64,
+) -> Response<HttpBody> {
+    match answer(request, driver, max_body_bytes).await {
         Ok(response) | Err(response) => response,
     }
 }
@@ -45,6 +47,7 @@ pub async fn handle(request: Request<Incoming>, driver: mpsc::UnboundedSender<In
 async fn answer(
     request: Request<Incoming>,
     driver: mpsc::UnboundedSender<Input>,
+    max_body_bytes: u64,
 ) -> Result<Response<HttpBody>, Response<HttpBody>> {
     if request.method() != Method::POST {
         let mut response = text(StatusCode::METHOD_NOT_ALLOWED, "Expecting 'POST'");
@@ -60,10 +63,22 @@ async fn answer(
         }
         Err(error) => return Err(text(StatusCode::UNSUPPORTED_MEDIA_TYPE, &error.to_string())),
     };
-    let bytes = http_body_util::Limited::new(body, MAX_BODY_BYTES)
+    // A declared Content-Length over the limit was refused by the server loop already; a
+    // chunked body is cut off here.
+    let limit = usize::try_from(max_body_bytes).unwrap_or(usize::MAX);
+    let bytes = http_body_util::Limited::new(body, limit)
         .collect()
         .await
-        .map_err(|e| text(StatusCode::BAD_REQUEST, &format!("Failed to read request body: {e}")))?
+        .map_err(|e| {
+            if e.downcast_ref::<http_body_util::LengthLimitError>().is_some() {
+                text(
+                    StatusCode::PAYLOAD_TOO_LARGE,
+                    &mesos_http::server::body_too_large_message(max_body_bytes),
+                )
+            } else {
+                text(StatusCode::BAD_REQUEST, &format!("Failed to read request body: {e}"))
+            }
+        })?
         .to_bytes();
     let call: Call = match format {
         ContentType::Json => mesos_proto::json::from_json_slice(&bytes).map_err(|e| {

@@ -339,7 +339,18 @@ pub const SPECS: &[Spec] = &[
         Some("/mnt/mesos/sandbox"),
         "Sandbox path inside containers with their own root filesystem",
     ),
+    // mesos-rs' own limits of the HTTP server (docs/agent.md, "HTTP limits").
+    HTTP_SPECS[0],
+    HTTP_SPECS[1],
+    HTTP_SPECS[2],
+    HTTP_SPECS[3],
 ];
+
+/// The HTTP server's limit flags, with the agent's body limit as the default.
+const HTTP_SPECS: [Spec; 4] = mesos_http::server::flag_specs("16MB");
+
+/// The default of `--max_http_body_size`: the largest executor call accepted.
+pub const DEFAULT_MAX_BODY_BYTES: u64 = 16 << 20;
 
 /// The agent's configuration after parsing and checking the flags.
 #[derive(Clone, Debug)]
@@ -412,6 +423,9 @@ pub struct AgentFlags {
     pub recover: mesos_agent_core::recovery::RecoverMode,
     /// `--strict`.
     pub strict: bool,
+    /// `--http_header_read_timeout`, `--http_idle_timeout`, `--max_http_connections`,
+    /// `--max_http_body_size`.
+    pub http: mesos_http::server::Limits,
     /// All flags with values, as `/flags` shows them.
     pub raw: Vec<(String, String)>,
 }
@@ -635,6 +649,7 @@ impl AgentFlags {
             logging_level: flags.get("logging_level").unwrap_or("INFO").to_ascii_uppercase(),
             quiet: flags.bool("quiet"),
             log_dir: flags.get("log_dir").map(PathBuf::from),
+            http: mesos_http::server::Limits::from_flags(flags, DEFAULT_MAX_BODY_BYTES)?,
             raw,
         })
     }
@@ -761,6 +776,24 @@ mod tests {
         .1;
         assert_eq!(ok.executor_shutdown_grace_period, Duration::from_secs(3));
         assert_eq!(ok.fetcher_cache_size, 1 << 20);
+        assert_eq!(ok.http.max_body_bytes, DEFAULT_MAX_BODY_BYTES);
+        assert_eq!(ok.http.idle_timeout, None);
+        let err = load(&["--master=127.0.0.1:5050", "--work_dir=/tmp/x", "--http_idle_timeout=0secs"])
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("http_idle_timeout"), "{err}");
+        let limited = load(&[
+            "--master=127.0.0.1:5050",
+            "--work_dir=/tmp/x",
+            "--http_header_read_timeout=1secs",
+            "--max_http_connections=3",
+            "--max_http_body_size=4KB",
+        ])
+        .unwrap()
+        .1;
+        assert_eq!(limited.http.header_read_timeout, Duration::from_secs(1));
+        assert_eq!(limited.http.max_connections, 3);
+        assert_eq!(limited.http.max_body_bytes, 4 << 10);
     }
 
     /// Every agent flag of Mesos 1.x (src/slave/flags.cpp, including the Linux-only and

@@ -17,7 +17,6 @@ use std::time::Duration;
 
 use bytes::Bytes;
 use http_body_util::BodyExt;
-use hyper_util::rt::TokioIo;
 use mesos_agent_core::executors::ExecutorCallError;
 use mesos_agent_core::{AgentConfig, AgentCore, Output, Registration};
 use mesos_proto::convert::{ResourceFormat, resources_to_proto};
@@ -209,7 +208,7 @@ pub async fn start(flags: AgentFlags, seed: u64) -> Result<AgentHandle, StartErr
     if let Some(dir) = &flags.log_dir {
         view.files.attach("/slave/log", dir);
     }
-    let server = tokio::spawn(serve(listener, view.clone()));
+    let server = tokio::spawn(serve(listener, view.clone(), flags.http.clone()));
     let mut core = AgentCore::new(config, recovered.clone());
     let fetcher = mesos_containerizer::fetcher::Fetcher {
         frameworks_home: flags.frameworks_home.clone(),
@@ -261,28 +260,26 @@ pub async fn start(flags: AgentFlags, seed: u64) -> Result<AgentHandle, StartErr
     Ok(AgentHandle { addr, server, registration: state_rx, stop: inputs_tx, task })
 }
 
-async fn serve(listener: tokio::net::TcpListener, view: std::sync::Arc<http::AgentView>) {
-    loop {
-        let Ok((stream, _)) = listener.accept().await else { continue };
+/// Serves the agent's endpoints and the executor API under the `--http_*` limits until the
+/// server task is aborted (which closes every connection too).
+async fn serve(
+    listener: tokio::net::TcpListener,
+    view: std::sync::Arc<http::AgentView>,
+    limits: mesos_http::server::Limits,
+) {
+    let max_body_bytes = limits.max_body_bytes;
+    let handler = move |request: hyper::Request<hyper::body::Incoming>| {
         let view = view.clone();
-        tokio::spawn(async move {
-            let service = hyper::service::service_fn(move |request| {
-                let view = view.clone();
-                async move {
-                    let path = request.uri().path();
-                    let response = if path == "/api/v1/executor" || path == "/slave(1)/api/v1/executor" {
-                        executor_http::handle(request, view.driver.clone()).await
-                    } else {
-                        http::handle(request, view).await
-                    };
-                    Ok::<_, std::convert::Infallible>(response)
-                }
-            });
-            let _ = hyper::server::conn::http1::Builder::new()
-                .serve_connection(TokioIo::new(stream), service)
-                .await;
-        });
-    }
+        async move {
+            let path = request.uri().path();
+            if path == "/api/v1/executor" || path == "/slave(1)/api/v1/executor" {
+                executor_http::handle(request, view.driver.clone(), max_body_bytes).await
+            } else {
+                http::handle(request, view).await
+            }
+        }
+    };
+    mesos_http::server::serve(listener, limits, handler, std::future::pending()).await;
 }
 
 fn set<T>(slot: &std::sync::Mutex<T>, value: T) {

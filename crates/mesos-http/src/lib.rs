@@ -1,7 +1,13 @@
-//! A keep-alive HTTP/1.1 client for the calls mesos-rs components make to each other (agent
+//! HTTP/1.1 plumbing shared by mesos-rs components.
+//!
+//! The crate root is a keep-alive client for the calls components make to each other (agent
 //! to master, executor to agent): one connection reused call after call, opened again when
 //! the peer closed it. Opening a TCP connection per call costs more than the call itself on
-//! the launch path, which is why this exists.
+//! the launch path, which is why this exists. [`server`] is the accept-and-serve loop the
+//! master and the agent both run, with the limits that keep misbehaving clients from
+//! exhausting them.
+
+pub mod server;
 
 use std::time::Duration;
 

@@ -133,7 +133,18 @@ pub const SPECS: &[Spec] = &[
     Spec::value("external_log_file", None, "Log file shown instead of --log_dir's").not_yet(),
     Spec::value("logbufsecs", Some("0"), "Log buffering seconds"),
     Spec::boolean("initialize_driver_logging", true, "Initialise driver logging"),
+    // mesos-rs' own limits of the HTTP server (docs/master.md, "HTTP limits").
+    HTTP_SPECS[0],
+    HTTP_SPECS[1],
+    HTTP_SPECS[2],
+    HTTP_SPECS[3],
 ];
+
+/// The HTTP server's limit flags, with the master's body limit as the default.
+const HTTP_SPECS: [Spec; 4] = mesos_http::server::flag_specs("32MB");
+
+/// The default of `--max_http_body_size`: the largest scheduler or operator call accepted.
+pub const DEFAULT_MAX_BODY_BYTES: u64 = 32 << 20;
 
 /// Which registry store to use.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -210,6 +221,9 @@ pub struct MasterFlags {
     pub registry_fetch_timeout: Duration,
     /// `--webui_dir`: where the web UI is served from instead of the built-in page.
     pub webui_dir: Option<PathBuf>,
+    /// `--http_header_read_timeout`, `--http_idle_timeout`, `--max_http_connections`,
+    /// `--max_http_body_size`.
+    pub http: mesos_http::server::Limits,
     /// All flags with values, as `/flags` shows them.
     pub raw: Vec<(String, String)>,
 }
@@ -325,6 +339,7 @@ impl MasterFlags {
             quiet: flags.bool("quiet"),
             registry_fetch_timeout: duration("registry_fetch_timeout")?,
             webui_dir: flags.get("webui_dir").map(PathBuf::from),
+            http: mesos_http::server::Limits::from_flags(flags, DEFAULT_MAX_BODY_BYTES)?,
             raw: flags.all().map(|(k, v)| (k.to_string(), v.to_string())).collect(),
         })
     }
@@ -360,6 +375,10 @@ mod tests {
         assert!(flags.offer_timeout.is_none());
         assert_eq!(flags.registry_fetch_timeout, Duration::from_secs(60));
         assert!(flags.webui_dir.is_none());
+        assert_eq!(flags.http.header_read_timeout, Duration::from_secs(30));
+        assert_eq!(flags.http.idle_timeout, None);
+        assert_eq!(flags.http.max_connections, 10_000);
+        assert_eq!(flags.http.max_body_bytes, DEFAULT_MAX_BODY_BYTES);
     }
 
     #[test]
@@ -371,6 +390,31 @@ mod tests {
         assert_eq!(flags.registry_fetch_timeout, Duration::from_secs(5));
         let err = load(&["--registry=in_memory", "--registry_fetch_timeout=soon"]).unwrap_err().to_string();
         assert!(err.contains("registry_fetch_timeout"), "{err}");
+    }
+
+    #[test]
+    fn http_limits_parse_and_errors_name_the_flag() {
+        let flags = load(&[
+            "--registry=in_memory",
+            "--http_header_read_timeout=2secs",
+            "--http_idle_timeout=5mins",
+            "--max_http_connections=7",
+            "--max_http_body_size=1MB",
+        ])
+        .unwrap();
+        assert_eq!(flags.http.header_read_timeout, Duration::from_secs(2));
+        assert_eq!(flags.http.idle_timeout, Some(Duration::from_secs(300)));
+        assert_eq!(flags.http.max_connections, 7);
+        assert_eq!(flags.http.max_body_bytes, 1 << 20);
+        for (bad, name) in [
+            ("--http_header_read_timeout=0secs", "http_header_read_timeout"),
+            ("--http_idle_timeout=soon", "http_idle_timeout"),
+            ("--max_http_connections=0", "max_http_connections"),
+            ("--max_http_body_size=lots", "max_http_body_size"),
+        ] {
+            let err = load(&["--registry=in_memory", bad]).unwrap_err().to_string();
+            assert!(err.contains(name), "{bad}: {err}");
+        }
     }
 
     #[test]

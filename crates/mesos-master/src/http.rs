@@ -25,9 +25,6 @@ pub use mesos_proto::media::query_param;
 /// The web UI: one static page that renders `/master/state` (no logic in Rust).
 const WEB_UI: &str = include_str!("../../../webui/index.html");
 
-/// Largest request body accepted; larger ones get 413.
-pub const MAX_BODY_BYTES: usize = 32 << 20;
-
 /// The response body type of every handler.
 pub type Body = BoxBody<Bytes, Infallible>;
 
@@ -39,6 +36,9 @@ pub struct Shared {
     pub info: endpoints::StaticInfo,
     /// Whether the registry can be written (`/master/health`).
     pub registrar: Arc<crate::registrar::Health>,
+    /// `--max_http_body_size`: larger bodies get 413 (declared ones before they are read, by
+    /// the server loop; chunked ones here, once they pass it).
+    pub max_body_bytes: u64,
     next_conn: AtomicU64,
 }
 
@@ -48,8 +48,9 @@ impl Shared {
         actor: mpsc::UnboundedSender<Command>,
         info: endpoints::StaticInfo,
         registrar: Arc<crate::registrar::Health>,
+        max_body_bytes: u64,
     ) -> Shared {
-        Shared { actor, info, registrar, next_conn: AtomicU64::new(1) }
+        Shared { actor, info, registrar, max_body_bytes, next_conn: AtomicU64::new(1) }
     }
 
     fn conn(&self) -> u64 {
@@ -163,13 +164,17 @@ struct ApiRequest<M> {
 
 /// The transport rules shared by the scheduler and agent APIs: POST only, a supported
 /// Content-Type, a bounded body, a call that decodes with its required fields.
-async fn decode_request<M>(request: Request<Incoming>, name: &str) -> Result<ApiRequest<M>, Response<Body>>
+async fn decode_request<M>(
+    request: Request<Incoming>,
+    name: &str,
+    max_body_bytes: u64,
+) -> Result<ApiRequest<M>, Response<Body>>
 where
     M: prost::Message + Default + mesos_proto::json::JsonMessage + mesos_proto::wire::RequiredFields,
 {
     let (parts, body) = check_post(request)?;
     let format = request_format(&parts.headers)?;
-    let bytes = read_body(body).await?;
+    let bytes = read_body(body, max_body_bytes).await?;
     let call = decode_call(&bytes, format, name)?;
     Ok(ApiRequest {
         call,
@@ -240,7 +245,7 @@ fn respond(answer: Answer, body: Option<ChannelBody>, format: ContentType) -> Re
 }
 
 async fn scheduler_api(request: Request<Incoming>, shared: &Shared) -> Response<Body> {
-    let request: ApiRequest<Call> = match decode_request(request, "Call").await {
+    let request: ApiRequest<Call> = match decode_request(request, "Call", shared.max_body_bytes).await {
         Ok(request) => request,
         Err(response) => return response,
     };
@@ -281,10 +286,11 @@ async fn scheduler_api(request: Request<Incoming>, shared: &Shared) -> Response<
 
 async fn agent_api(request: Request<Incoming>, shared: &Shared) -> Response<Body> {
     use mesos_proto::internal::agent_call::Type;
-    let request: ApiRequest<AgentCall> = match decode_request(request, "AgentCall").await {
-        Ok(request) => request,
-        Err(response) => return response,
-    };
+    let request: ApiRequest<AgentCall> =
+        match decode_request(request, "AgentCall", shared.max_body_bytes).await {
+            Ok(request) => request,
+            Err(response) => return response,
+        };
     let call_type = request.call.r#type.and_then(|t| Type::try_from(t).ok());
     let streaming = matches!(call_type, Some(Type::Register | Type::Reregister));
     let response_format = if streaming {
@@ -322,7 +328,7 @@ async fn teardown(request: Request<Incoming>, shared: &Shared) -> Response<Body>
         Ok(ok) => ok,
         Err(response) => return response,
     };
-    let bytes = match read_body(body).await {
+    let bytes = match read_body(body, shared.max_body_bytes).await {
         Ok(bytes) => bytes,
         Err(response) => return response,
     };
@@ -386,15 +392,14 @@ fn request_format(headers: &hyper::HeaderMap) -> Result<ContentType, Response<Bo
     }
 }
 
-async fn read_body(body: Incoming) -> Result<Bytes, Response<Body>> {
-    match Limited::new(body, MAX_BODY_BYTES).collect().await {
+/// The whole body, cut off with 413 at `limit` bytes (a chunked body declares no length, so
+/// the server loop cannot refuse it up front).
+async fn read_body(body: Incoming, limit: u64) -> Result<Bytes, Response<Body>> {
+    match Limited::new(body, usize::try_from(limit).unwrap_or(usize::MAX)).collect().await {
         Ok(collected) => Ok(collected.to_bytes()),
         Err(error) => {
             if error.downcast_ref::<http_body_util::LengthLimitError>().is_some() {
-                Err(text(
-                    StatusCode::PAYLOAD_TOO_LARGE,
-                    &format!("Request body is larger than the limit of {MAX_BODY_BYTES} bytes"),
-                ))
+                Err(text(StatusCode::PAYLOAD_TOO_LARGE, &mesos_http::server::body_too_large_message(limit)))
             } else {
                 Err(text(StatusCode::BAD_REQUEST, &format!("Failed to read request body: {error}")))
             }

@@ -12,9 +12,6 @@ use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::sync::Arc;
 
 use anyhow::Context as _;
-use hyper::server::conn::http1;
-use hyper::service::service_fn;
-use hyper_util::rt::TokioIo;
 use mesos_master_core::{Config, Master};
 use mesos_proto::v1::{Address, MasterInfo, master_info};
 use tokio::net::TcpListener;
@@ -121,29 +118,21 @@ pub async fn start(flags: MasterFlags) -> anyhow::Result<MasterHandle> {
         log_dir: flags.log_dir.as_ref().map(|p| p.display().to_string()),
         webui_dir: flags.webui_dir.clone(),
     };
-    let shared = Arc::new(http::Shared::new(actor_tx, static_info, registrar_health.clone()));
+    let shared = Arc::new(http::Shared::new(
+        actor_tx,
+        static_info,
+        registrar_health.clone(),
+        flags.http.max_body_bytes,
+    ));
     let (shutdown, mut stopped) = watch::channel(false);
-    let server = tokio::spawn(async move {
-        loop {
-            tokio::select! {
-                accepted = listener.accept() => {
-                    let Ok((stream, _)) = accepted else { continue };
-                    let _ = stream.set_nodelay(true);
-                    let shared = shared.clone();
-                    let mut stopped = stopped.clone();
-                    tokio::spawn(async move {
-                        let service = service_fn(move |request| http::handle(request, shared.clone()));
-                        let connection = http1::Builder::new().serve_connection(TokioIo::new(stream), service);
-                        tokio::select! {
-                            _ = connection => {}
-                            _ = stopped.changed() => {}
-                        }
-                    });
-                }
-                _ = stopped.changed() => break,
-            }
-        }
-    });
+    let handler = move |request| {
+        let shared = shared.clone();
+        async move { http::handle(request, shared).await.unwrap_or_else(|never| match never {}) }
+    };
+    let stop = async move {
+        let _ = stopped.changed().await;
+    };
+    let server = tokio::spawn(mesos_http::server::serve(listener, flags.http.clone(), handler, stop));
     tracing::info!(%local, %hostname, master_id = %id, "master listening");
     Ok(MasterHandle { addr: local, info, registrar: registrar_health, shutdown, server })
 }

@@ -100,7 +100,7 @@ async fn bad_requests_get_the_status_codes_mesos_gives() {
     let response = post(a, "/api/v1/scheduler", Some(JSON), &[("Mesos-Stream-Id", "s")], unknown).await;
     assert_eq!(response.status(), 400);
     assert_eq!(body_text(response).await, "Framework cannot be found");
-    let huge = vec![b' '; mesos_master::http::MAX_BODY_BYTES + 1];
+    let huge = vec![b' '; mesos_master::flags::DEFAULT_MAX_BODY_BYTES as usize + 1];
     assert_eq!(post(a, "/api/v1/scheduler", Some(JSON), &[], huge).await.status(), 413);
     let with_header =
         post(a, "/api/v1/scheduler", Some(JSON), &[("Mesos-Stream-Id", "s")], subscribe_json("x")).await;
