@@ -316,7 +316,9 @@ pub fn state(master: &Master, _now: Time, info: &StaticInfo) -> Value {
         "id": mi.id,
         "pid": mi.pid.clone().unwrap_or_default(),
         "hostname": mi.hostname.clone().unwrap_or_default(),
-        "capabilities": ["AGENT_UPDATE", "AGENT_DRAINING", "QUOTA_V2"],
+        "capabilities": leader_info["capabilities"].as_array().map(|caps| {
+            caps.iter().map(|c| c["type"].clone()).collect::<Vec<_>>()
+        }),
         "activated_slaves": master.agents().filter(|a| a.connected()).count() as f64,
         "deactivated_slaves": 0.0,
         "unreachable_slaves": master.registry().unreachable.len() as f64,

@@ -180,11 +180,9 @@ fn master_info(id: &str, ip: IpAddr, port: u16, hostname: &str) -> MasterInfo {
             ip: Some(ip.to_string()),
             port: i32::from(port),
         }),
-        capabilities: [
-            master_info::capability::Type::AgentUpdate,
-            master_info::capability::Type::AgentDraining,
-            master_info::capability::Type::QuotaV2,
-        ]
+        // Only what this master does: agents may re-register with changed AgentInfo.
+        // AGENT_DRAINING and QUOTA_V2 come with draining and quota.
+        capabilities: [master_info::capability::Type::AgentUpdate]
         .into_iter()
         .map(|t| master_info::Capability { r#type: Some(t as i32) })
         .collect(),

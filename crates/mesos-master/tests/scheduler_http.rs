@@ -42,6 +42,8 @@ async fn subscribe_in_json_streams_subscribed_and_heartbeat() {
     let id = subscribed["subscribed"]["framework_id"]["value"].as_str().unwrap().to_string();
     assert!(id.ends_with("-0000"), "{id}");
     assert_eq!(subscribed["subscribed"]["master_info"]["id"], m.info.id);
+    // Only capabilities this master has (no draining, no quota yet).
+    assert_eq!(subscribed["subscribed"]["master_info"]["capabilities"], json!([{"type": "AGENT_UPDATE"}]));
     assert_eq!(records.next_json(WAIT).await.unwrap(), json!({"type": "HEARTBEAT"}));
 
     // Non-subscribe calls: 202 with the stream id, 400 without or with another.
@@ -290,6 +292,7 @@ async fn endpoints_answer_with_mesos_shapes() {
         let state = get_json(m.addr, path).await;
         assert_eq!(state["cluster"], "test-cluster", "{path}");
         assert_eq!(state["leader"], state["pid"]);
+        assert_eq!(state["capabilities"], json!(["AGENT_UPDATE"]), "{path}");
         let slave = &state["slaves"][0];
         assert_eq!(slave["hostname"], "agent-1");
         assert_eq!(
