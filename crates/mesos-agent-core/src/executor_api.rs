@@ -11,7 +11,10 @@ pub fn validate_executor_call(call: &Call) -> Result<(), String> {
     let Some(call_type) = call.r#type else {
         return Err("Expecting 'type' to be present".to_string());
     };
-    match call::Type::try_from(call_type).unwrap_or(call::Type::Unknown) {
+    let Ok(call_type) = call::Type::try_from(call_type) else {
+        return Err(format!("Unknown call type {call_type}"));
+    };
+    match call_type {
         call::Type::Subscribe if call.subscribe.is_none() => {
             Err("Expecting 'subscribe' to be present".to_string())
         }

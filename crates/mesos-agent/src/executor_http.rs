@@ -81,13 +81,21 @@ async fn answer(
         })?
         .to_bytes();
     let call: Call = match format {
-        ContentType::Json => mesos_proto::json::from_json_slice(&bytes).map_err(|e| {
-            text(StatusCode::BAD_REQUEST, &format!("Failed to convert JSON into Call protobuf: {e}"))
-        })?,
+        ContentType::Json => mesos_proto::json::from_json_slice(&bytes)
+            .map_err(|e| text(StatusCode::BAD_REQUEST, &mesos_proto::json::request_error_text(&e, "Call")))?,
         ContentType::Protobuf => mesos_proto::wire::decode_proto(&bytes).map_err(|e| {
             text(StatusCode::BAD_REQUEST, &format!("Failed to parse body into Call protobuf: {e}"))
         })?,
     };
+    if call.r#type.is_none()
+        && format == ContentType::Json
+        && let Some(name) = mesos_proto::json::top_level_string(&bytes, "type")
+    {
+        return Err(text(
+            StatusCode::BAD_REQUEST,
+            &format!("Failed to validate Executor::Call: Unknown call type '{name}'"),
+        ));
+    }
     if let Err(message) = mesos_agent_core::executor_api::validate_executor_call(&call) {
         return Err(text(StatusCode::BAD_REQUEST, &format!("Failed to validate Executor::Call: {message}")));
     }

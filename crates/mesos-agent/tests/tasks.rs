@@ -381,6 +381,15 @@ async fn bad_executor_calls_and_file_paths_are_refused() {
     let agent = c.agent.addr;
     let response = post(agent, "/api/v1/executor", Some(JSON), &[], b"{not json".to_vec()).await;
     assert_eq!(response.status(), 400);
+    let text = common::body_text(response).await;
+    assert!(text.starts_with("Failed to parse body into JSON"), "one prefix, not two: {text}");
+    let unknown = json!({"type": "SUBSCRIB", "framework_id": {"value": "f"}, "executor_id": {"value": "e"}});
+    let response = post(agent, "/api/v1/executor", Some(JSON), &[], unknown.to_string().into_bytes()).await;
+    assert_eq!(response.status(), 400);
+    assert_eq!(
+        common::body_text(response).await,
+        "Failed to validate Executor::Call: Unknown call type 'SUBSCRIB'"
+    );
     let call = |fw: &str| {
         json!({"type": "SUBSCRIBE", "framework_id": {"value": fw}, "executor_id": {"value": "e"}, "subscribe": {}})
             .to_string()

@@ -135,7 +135,10 @@ impl Master {
         let call_type =
             call.r#type.and_then(|t| agent_call::Type::try_from(t).ok()).unwrap_or(agent_call::Type::Unknown);
         match call_type {
-            agent_call::Type::Unknown => AgentReply::bad_request("Expecting 'type' to be present"),
+            agent_call::Type::Unknown => AgentReply::bad_request(match call.r#type {
+                None => "Expecting 'type' to be present".to_string(),
+                Some(number) => format!("Unknown call type {number}"),
+            }),
             agent_call::Type::Register => match call.register {
                 Some(register) => self.register_agent(conn, register),
                 None => AgentReply::bad_request("Expecting 'register' to be present"),

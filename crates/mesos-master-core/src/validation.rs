@@ -15,7 +15,9 @@ pub fn validate_scheduler_call(call: &Call) -> Result<(), String> {
     let Some(call_type) = call.r#type else {
         return Err("Expecting 'type' to be present".to_string());
     };
-    let call_type = call::Type::try_from(call_type).unwrap_or(call::Type::Unknown);
+    let Ok(call_type) = call::Type::try_from(call_type) else {
+        return Err(format!("Unknown call type {call_type}"));
+    };
     if call_type == call::Type::Subscribe {
         let Some(subscribe) = &call.subscribe else {
             return Err("Expecting 'subscribe' to be present".to_string());

@@ -160,6 +160,8 @@ struct ApiRequest<M> {
     format: ContentType,
     accept: Option<String>,
     stream_header: Option<String>,
+    /// The JSON body's `type`, when it was a string: names a call type the call could not take.
+    json_type: Option<String>,
 }
 
 /// The transport rules shared by the scheduler and agent APIs: POST only, a supported
@@ -176,8 +178,13 @@ where
     let format = request_format(&parts.headers)?;
     let bytes = read_body(body, max_body_bytes).await?;
     let call = decode_call(&bytes, format, name)?;
+    let json_type = match format {
+        ContentType::Json => mesos_proto::json::top_level_string(&bytes, "type"),
+        ContentType::Protobuf => None,
+    };
     Ok(ApiRequest {
         call,
+        json_type,
         format,
         accept: header_str(&parts.headers, header::ACCEPT),
         stream_header: header_str(&parts.headers, "mesos-stream-id"),
@@ -249,6 +256,12 @@ async fn scheduler_api(request: Request<Incoming>, shared: &Shared) -> Response<
         Ok(request) => request,
         Err(response) => return response,
     };
+    if let (None, Some(name)) = (request.call.r#type, &request.json_type) {
+        return text(
+            StatusCode::BAD_REQUEST,
+            &format!("Failed to validate scheduler::Call: Unknown call type '{name}'"),
+        );
+    }
     if let Err(message) = mesos_master_core::validation::validate_scheduler_call(&request.call) {
         return text(StatusCode::BAD_REQUEST, &format!("Failed to validate scheduler::Call: {message}"));
     }
@@ -414,18 +427,10 @@ where
 {
     match format {
         ContentType::Json => mesos_proto::json::from_json_slice::<M>(bytes)
-            .map_err(|e| text(StatusCode::BAD_REQUEST, &json_error_text(&e, name))),
+            .map_err(|e| text(StatusCode::BAD_REQUEST, &mesos_proto::json::request_error_text(&e, name))),
         ContentType::Protobuf => mesos_proto::wire::decode_proto::<M>(bytes).map_err(|e| {
             text(StatusCode::BAD_REQUEST, &format!("Failed to parse body into {name} protobuf: {e}"))
         }),
-    }
-}
-
-fn json_error_text(error: &mesos_proto::json::JsonError, name: &str) -> String {
-    match error {
-        // Already reads "Failed to parse body into JSON: ...".
-        mesos_proto::json::JsonError::Syntax(_) => error.to_string(),
-        _ => format!("Failed to convert JSON into {name} protobuf: {error}"),
     }
 }
 

@@ -183,9 +183,9 @@ fn master_info(id: &str, ip: IpAddr, port: u16, hostname: &str) -> MasterInfo {
         // Only what this master does: agents may re-register with changed AgentInfo.
         // AGENT_DRAINING and QUOTA_V2 come with draining and quota.
         capabilities: [master_info::capability::Type::AgentUpdate]
-        .into_iter()
-        .map(|t| master_info::Capability { r#type: Some(t as i32) })
-        .collect(),
+            .into_iter()
+            .map(|t| master_info::Capability { r#type: Some(t as i32) })
+            .collect(),
         ..Default::default()
     }
 }

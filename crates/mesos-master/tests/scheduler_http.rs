@@ -87,6 +87,17 @@ async fn bad_requests_get_the_status_codes_mesos_gives() {
     let no_call_type = post(a, "/api/v1/scheduler", Some(JSON), &[], b"{}".to_vec()).await;
     assert_eq!(no_call_type.status(), 400);
     assert!(body_text(no_call_type).await.contains("Expecting 'type' to be present"));
+    let unknown_type =
+        post(a, "/api/v1/scheduler", Some(JSON), &[], br#"{"type":"SUBSCRIB"}"#.to_vec()).await;
+    assert_eq!(unknown_type.status(), 400);
+    assert_eq!(
+        body_text(unknown_type).await,
+        "Failed to validate scheduler::Call: Unknown call type 'SUBSCRIB'"
+    );
+    // Field 2 (type) = 99, a number no call type has.
+    let unknown_number = post(a, "/api/v1/scheduler", Some(PROTOBUF), &[], vec![0x10, 99]).await;
+    assert_eq!(unknown_number.status(), 400);
+    assert_eq!(body_text(unknown_number).await, "Failed to validate scheduler::Call: Unknown call type 99");
     let missing_required = json!({"type": "SUBSCRIBE", "subscribe": {"framework_info": {"name": "x"}}});
     let response =
         post(a, "/api/v1/scheduler", Some(JSON), &[], missing_required.to_string().into_bytes()).await;

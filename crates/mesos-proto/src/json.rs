@@ -252,6 +252,23 @@ pub fn from_json_slice<M: JsonMessage>(bytes: &[u8]) -> Result<M, JsonError> {
     from_json_value(&value)
 }
 
+/// The message a request gets for a body that did not convert into the message `name`
+/// (e.g. `Call`), worded as Mesos words it; a syntax error already says what it is.
+pub fn request_error_text(error: &JsonError, name: &str) -> String {
+    match error {
+        JsonError::Syntax(_) => error.to_string(),
+        _ => format!("Failed to convert JSON into {name} protobuf: {error}"),
+    }
+}
+
+/// The string a JSON object gives for a top-level `field`, if it gives one. An enum name the
+/// message does not know leaves an optional field unset (Mesos' rule, for forward
+/// compatibility), so an API uses this to name the value it could not take.
+pub fn top_level_string(bytes: &[u8], field: &str) -> Option<String> {
+    let value: Value = serde_json::from_slice(bytes).ok()?;
+    value.get(field)?.as_str().map(String::from)
+}
+
 /// Parses JSON text into a message, enforcing required fields.
 pub fn from_json_str<M: JsonMessage>(text: &str) -> Result<M, JsonError> {
     from_json_slice(text.as_bytes())
