@@ -385,6 +385,13 @@ impl Master {
         }
         let tasks = std::mem::take(&mut framework.tasks);
         for (_, mut task) in tasks {
+            // A task that already reached a terminal state (its update maybe not yet
+            // acknowledged) keeps it: calling a FINISHED task KILLED would be a lie, which
+            // Mesos itself notes (MESOS-6608). Only live tasks are killed with the framework.
+            if task.latest_state().is_terminal() {
+                framework.completed_tasks.push_back(task);
+                continue;
+            }
             task.task.state = TaskState::TaskKilled as i32;
             task.push_status(self.master_status(
                 &task,

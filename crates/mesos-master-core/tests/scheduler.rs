@@ -478,6 +478,26 @@ fn teardown_shuts_the_framework_down_everywhere() {
 }
 
 #[test]
+fn teardown_keeps_the_terminal_state_a_task_reached() {
+    let mut h = Harness::new();
+    let agent = h.register_agent("a1", "cpus:2;mem:1024");
+    let fw = h.subscribe(framework_info("fw"));
+    h.tick();
+    let offer = h.offers(fw.conn).remove(0);
+    let tasks = vec![task("done", &offer, "cpus:1;mem:128"), task("live", &offer, "cpus:1;mem:128")];
+    h.accept(&fw, &[&offer], vec![launch(tasks)]);
+    // FINISHED arrives, but the framework goes before acknowledging it.
+    h.agent_update(&agent, &fw.id, "done", TaskState::TaskFinished);
+    h.agent_update(&agent, &fw.id, "live", TaskState::TaskRunning);
+    assert_eq!(h.call(&fw, simple_call(call::Type::Teardown)), SchedulerReply::Accepted);
+    let completed: Vec<_> = h.master.completed_frameworks().collect();
+    let state_of =
+        |id: &str| completed[0].completed_tasks.iter().find(|t| t.id() == id).map(|t| t.latest_state());
+    assert_eq!(state_of("done"), Some(TaskState::TaskFinished), "a finished task is not re-marked KILLED");
+    assert_eq!(state_of("live"), Some(TaskState::TaskKilled));
+}
+
+#[test]
 fn messages_flow_both_ways() {
     let mut h = Harness::new();
     let agent = h.register_agent("a1", "cpus:2;mem:1024");
