@@ -294,6 +294,23 @@ impl AgentCore {
     ) {
         let framework_id = framework.id.as_ref().map(|id| id.value.clone()).unwrap_or_default();
         let executor_id = info.executor_id.value.clone();
+        let containers =
+            std::iter::once(info.container.as_ref()).chain(tasks.iter().map(|t| t.container.as_ref()));
+        if let Some(reason) = containers.flatten().find_map(unsupported_container) {
+            // Running it on the host without its image would pretend to honour what it asked.
+            for task in &tasks {
+                self.agent_update(
+                    now,
+                    &framework_id,
+                    &task.task_id.value,
+                    Some(&executor_id),
+                    TaskState::TaskFailed,
+                    task_status::Reason::ReasonContainerLaunchFailed,
+                    reason.clone(),
+                );
+            }
+            return;
+        }
         if info.framework_id.is_none() {
             info.framework_id = Some(FrameworkId { value: framework_id.clone() });
         }
@@ -766,6 +783,9 @@ impl AgentCore {
                 status: Box::new(status),
                 executor_id: executor_id.map(String::from),
             });
+            for (key, uuid) in std::mem::take(&mut self.unheld_updates) {
+                self.update_checkpointed(now, &key, &uuid, true);
+            }
             return Some(Accepted::Unrecorded);
         }
         self.apply_update(framework_id, status);
@@ -1311,5 +1331,25 @@ pub fn describe_wait_status(status: i32) -> String {
         format!("exited with status {}", (status >> 8) & 0xff)
     } else {
         format!("killed by signal {}", status & 0x7f)
+    }
+}
+
+/// Why this agent cannot run a container of this kind, if it cannot: it has only the Mesos
+/// containerizer, without images.
+fn unsupported_container(container: &mesos_proto::v1::ContainerInfo) -> Option<String> {
+    use mesos_proto::v1::container_info::Type;
+    match Type::try_from(container.r#type) {
+        Ok(Type::Docker) => Some(
+            "Container type DOCKER is not supported: this agent has no Docker containerizer \
+             (mesos-rs supports --containerizers=mesos only, so far)"
+                .to_string(),
+        ),
+        Ok(Type::Mesos) if container.mesos.as_ref().is_some_and(|m| m.image.is_some()) => Some(
+            "Container images are not supported: this agent's Mesos containerizer cannot \
+             provision an image (ContainerInfo.mesos.image) yet"
+                .to_string(),
+        ),
+        Ok(Type::Mesos) => None,
+        Err(_) => Some(format!("Unknown container type {}", container.r#type)),
     }
 }

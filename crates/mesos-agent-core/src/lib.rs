@@ -231,6 +231,9 @@ pub struct AgentCore {
     /// Updates of checkpointing frameworks whose record the shell has not yet reported
     /// written, by (stream, uuid).
     unrecorded_updates: BTreeMap<(StreamKey, Vec<u8>), executors::UnrecordedUpdate>,
+    /// Updates of checkpointing frameworks for tasks the agent does not hold: nothing to write,
+    /// so they are taken as written as soon as they are accepted.
+    unheld_updates: Vec<(StreamKey, Vec<u8>)>,
 }
 
 /// Monotonic counts for `/metrics/snapshot` (Mesos' agent metric names in the field docs).
@@ -277,6 +280,7 @@ impl AgentCore {
             counters: Counters::default(),
             held_calls: Vec::new(),
             unrecorded_updates: BTreeMap::new(),
+            unheld_updates: Vec::new(),
         }
     }
 
@@ -324,9 +328,16 @@ impl AgentCore {
                             })
                             .map(|(id, _)| id.clone())
                     });
-                    // Updates for tasks the agent does not hold need no checkpoint.
-                    if let Some(executor_id) = executor_id {
-                        self.outputs.push_back(Output::CheckpointUpdate { key, executor_id, record });
+                    // Updates for tasks the agent does not hold need no checkpoint (there is no
+                    // executor directory to keep it in): such an update counts as written.
+                    match (executor_id, record) {
+                        (Some(executor_id), record) => {
+                            self.outputs.push_back(Output::CheckpointUpdate { key, executor_id, record });
+                        }
+                        (None, Record::Update(status)) => {
+                            self.unheld_updates.push((key, status.uuid.unwrap_or_default()));
+                        }
+                        (None, Record::Ack(_)) => {}
                     }
                 }
                 Effect::Forward { framework_id, status, latest_state } => {

@@ -649,3 +649,47 @@ fn an_executor_exit_while_disconnected_reaches_the_master_after_reregistering() 
     );
     assert!(exited(&drain(&mut core)), "sent once registered again");
 }
+
+#[test]
+fn docker_and_image_containers_fail_instead_of_running_on_the_host() {
+    use mesos_proto::v1::container_info::{self, MesosInfo, Type};
+    use mesos_proto::v1::{ContainerInfo, Image, image};
+    let docker = ContainerInfo { r#type: Type::Docker as i32, ..Default::default() };
+    let image = ContainerInfo {
+        r#type: Type::Mesos as i32,
+        mesos: Some(MesosInfo {
+            image: Some(Image {
+                r#type: image::Type::Docker as i32,
+                docker: Some(image::Docker { name: "busybox".into(), ..Default::default() }),
+                ..Default::default()
+            }),
+        }),
+        ..Default::default()
+    };
+    for (container, expected) in [(docker, "DOCKER"), (image, "image")] {
+        let mut core = agent();
+        let mut task = command_task("t1");
+        task.container = Some(container);
+        let outputs = run(&mut core, task);
+        assert!(
+            !outputs.iter().any(|o| matches!(o, Output::LaunchContainer(_))),
+            "nothing runs: {outputs:?}"
+        );
+        let failed: Vec<_> = outputs
+            .iter()
+            .filter_map(|o| match o {
+                Output::Send(call) => call.status_update.as_ref().map(|u| u.status.clone()),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(failed.len(), 1, "{outputs:?}");
+        assert_eq!(failed[0].state, TaskState::TaskFailed as i32);
+        assert_eq!(failed[0].reason, Some(task_status::Reason::ReasonContainerLaunchFailed as i32));
+        assert!(failed[0].message.as_deref().unwrap_or("").contains(expected), "{:?}", failed[0].message);
+    }
+    // A plain Mesos container (no image) still runs.
+    let mut core = agent();
+    let mut task = command_task("t1");
+    task.container = Some(ContainerInfo { r#type: container_info::Type::Mesos as i32, ..Default::default() });
+    assert!(run(&mut core, task).iter().any(|o| matches!(o, Output::LaunchContainer(_))));
+}

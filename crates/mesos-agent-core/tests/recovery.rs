@@ -417,3 +417,26 @@ fn an_agent_generated_update_whose_checkpoint_fails_still_reaches_the_master() {
     assert_eq!(forwarded_to_master(&outputs), 1, "{outputs:?}");
     assert_eq!(core.counters().unrecorded_status_updates, 1);
 }
+
+#[test]
+fn an_update_for_a_task_the_agent_does_not_hold_needs_no_checkpoint_and_is_forwarded() {
+    let mut core = AgentCore::new(config(), Some("a-S0".into()));
+    register(&mut core, secs(0));
+    // A Docker task never gets an executor here: the agent fails it at once.
+    let mut docker = task("t1");
+    docker.container = Some(mesos_proto::v1::ContainerInfo {
+        r#type: mesos_proto::v1::container_info::Type::Docker as i32,
+        ..Default::default()
+    });
+    core.stream_event(
+        secs(3),
+        AgentEvent {
+            r#type: Some(agent_event::Type::RunTask as i32),
+            run_task: Some(RunTask { framework: framework(), task: docker }),
+            ..Default::default()
+        },
+    );
+    let outputs = drain_with(&mut core, false);
+    assert!(!outputs.iter().any(|o| matches!(o, Output::CheckpointUpdate { .. })), "{outputs:?}");
+    assert_eq!(forwarded_to_master(&outputs), 1, "{outputs:?}");
+}
