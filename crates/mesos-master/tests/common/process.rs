@@ -15,7 +15,17 @@ use crate::common::{Records, post};
 /// Starts the real `mesos-master` binary on `work_dir` with `extra` flags (its log goes to
 /// stderr, piped); returns it and the address it printed.
 pub fn spawn_master(work_dir: &std::path::Path, extra: &[&str]) -> (Child, SocketAddr) {
+    spawn_master_with_env(work_dir, extra, &[])
+}
+
+/// [`spawn_master`] with extra environment variables.
+pub fn spawn_master_with_env(
+    work_dir: &std::path::Path,
+    extra: &[&str],
+    env: &[(&str, &str)],
+) -> (Child, SocketAddr) {
     let mut child = Command::new(env!("CARGO_BIN_EXE_mesos-master"))
+        .envs(env.iter().copied())
         .arg("--ip=127.0.0.1")
         .arg("--port=0")
         .arg(format!("--work_dir={}", work_dir.display()))
