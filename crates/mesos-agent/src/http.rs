@@ -169,15 +169,25 @@ pub async fn handle(request: Request<Incoming>, view: Arc<AgentView>) -> Respons
             Some(frameworks) => Some(state(&view, frameworks)),
             None => return unavailable(),
         },
-        "/containers" => match query(&view, crate::state::containers).await {
-            Some(value) => Some(value),
-            None => return unavailable(),
-        },
-        "/monitor/statistics" | "/monitor/statistics.json" => match query(&view, crate::state::monitor).await
-        {
-            Some(value) => Some(value),
-            None => return unavailable(),
-        },
+        "/containers" | "/monitor/statistics" | "/monitor/statistics.json" => {
+            // One pass over /proc for every container of the request, on the blocking pool
+            // rather than the driver's task.
+            let processes = tokio::task::spawn_blocking(mesos_containerizer::ProcessTable::scan)
+                .await
+                .unwrap_or_default();
+            let containers = path == "/containers";
+            let answer = query(&view, move |core, handles| {
+                if containers {
+                    crate::state::containers(core, handles, &processes)
+                } else {
+                    crate::state::monitor(core, handles, &processes)
+                }
+            });
+            match answer.await {
+                Some(value) => Some(value),
+                None => return unavailable(),
+            }
+        }
         "/flags" => {
             let flags: Map<String, Value> = view.flags.iter().map(|(k, v)| (k.clone(), json!(v))).collect();
             Some(json!({ "flags": flags }))

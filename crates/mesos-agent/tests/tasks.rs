@@ -486,3 +486,36 @@ async fn used_resources_are_the_running_task_and_its_executor() {
     assert_eq!(metric(c.agent.addr, "slave/mem_used").await, 0.0);
     assert_eq!(metric(c.agent.addr, "slave/mem_percent").await, 0.0);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn container_usage_counts_the_processes_a_task_forks() {
+    let c = cluster(&[]).await;
+    let mut s = Scheduler::subscribe(c.master.addr, json!({}), None).await;
+    // The task's shell forks a child holding 80 MiB; neither the executor nor the shell does.
+    let hog = r#"python3 -c "b = bytearray(80 << 20); import time; time.sleep(60)" & sleep 60"#;
+    s.launch(vec![task("hog", &c.agent_id, json!({ "value": hog }))]).await;
+    s.until("hog", "TASK_RUNNING").await;
+    let deadline = tokio::time::Instant::now() + WAIT;
+    let statistics = loop {
+        let all = get_json(c.agent.addr, "/monitor/statistics").await;
+        let entry = all.as_array().and_then(|a| a.iter().find(|e| e["executor_id"] == "hog")).cloned();
+        let statistics = entry.map(|e| e["statistics"].clone()).unwrap_or(Value::Null);
+        if statistics["mem_rss_bytes"].as_u64().unwrap_or(0) > 80 << 20 {
+            break statistics;
+        }
+        assert!(tokio::time::Instant::now() < deadline, "the child's memory never showed: {all}");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    };
+    // Python spent CPU time allocating: the container's user + system time covers it.
+    let cpu = statistics["cpus_user_time_secs"].as_f64().unwrap_or(0.0)
+        + statistics["cpus_system_time_secs"].as_f64().unwrap_or(0.0);
+    assert!(cpu > 0.0, "{statistics}");
+    // /containers reads the same scan.
+    let containers = get_json(c.agent.addr, "/containers").await;
+    let container = containers.as_array().and_then(|a| a.iter().find(|e| e["executor_id"] == "hog")).cloned();
+    let rss = container.map(|e| e["statistics"]["mem_rss_bytes"].as_u64().unwrap_or(0)).unwrap_or(0);
+    assert!(rss > 80 << 20, "{containers}");
+
+    s.call("KILL", json!({"kill": {"task_id": {"value": "hog"}, "agent_id": {"value": c.agent_id}}})).await;
+    s.until("hog", "TASK_KILLED").await;
+}
