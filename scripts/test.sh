@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The project's whole test suite: what `.ci/run` and the README's quick start run.
-# Installs what the tests need (scripts/test-deps.sh), builds once, runs every fast test. Long soak/scale runs live in benches (`cargo bench`).
+# Installs what the tests need (scripts/test-deps.sh), builds once, runs every fast test.
+# Long soak/scale runs live in benches (`cargo bench`).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 

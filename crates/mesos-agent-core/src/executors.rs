@@ -255,6 +255,33 @@ impl AgentCore {
         &self.completed_frameworks
     }
 
+    /// The resources allocated on this agent now, behind `slave/<name>_used` and
+    /// `slave/<name>_revocable_used`: for every executor the agent holds, its own resources
+    /// (the command executor's allowance included) and those of its tasks that are not yet
+    /// terminal, queued or delivered. As in Mesos, a task stops counting when its terminal
+    /// update arrives (not when the update is acknowledged), and an executor counts until
+    /// the agent lets go of it, which for an exited executor is when its tasks' terminal
+    /// updates are acknowledged. A shared resource used by several executors counts once.
+    pub fn allocated_resources(&self) -> mesos_types::Resources {
+        let mut used = mesos_types::Resources::default();
+        let mut add = |resources: &[Resource]| {
+            for resource in resources {
+                // The master validated these before sending them; one it could not have sent
+                // is no allocation to report.
+                if let Ok(resource) = mesos_proto::convert::resource_from_proto(resource) {
+                    used.add_resource(resource);
+                }
+            }
+        };
+        for executor in self.frameworks.values().flat_map(|f| f.executors.values()) {
+            add(&executor.info.resources);
+            for task in executor.tasks.values().filter(|t| !t.state.is_terminal()) {
+                add(&task.info.resources);
+            }
+        }
+        used
+    }
+
     pub(crate) fn run_task(&mut self, now: Time, framework: FrameworkInfo, task: TaskInfo) {
         let framework_id = framework.id.as_ref().map(|id| id.value.clone()).unwrap_or_default();
         let (info, kind) = match &task.executor {

@@ -693,3 +693,53 @@ fn docker_and_image_containers_fail_instead_of_running_on_the_host() {
     task.container = Some(ContainerInfo { r#type: container_info::Type::Mesos as i32, ..Default::default() });
     assert!(run(&mut core, task).iter().any(|o| matches!(o, Output::LaunchContainer(_))));
 }
+
+fn scalar(name: &str, value: f64) -> mesos_proto::v1::Resource {
+    mesos_proto::v1::Resource {
+        name: name.into(),
+        r#type: mesos_proto::v1::value::Type::Scalar as i32,
+        scalar: Some(mesos_proto::v1::value::Scalar { value }),
+        ..Default::default()
+    }
+}
+
+fn task_with(id: &str, cpus: f64, mem: f64) -> TaskInfo {
+    TaskInfo { resources: vec![scalar("cpus", cpus), scalar("mem", mem)], ..command_task(id) }
+}
+
+/// (cpus, mem) of what the core says is allocated.
+fn allocated(core: &AgentCore) -> (f64, f64) {
+    let used = core.allocated_resources();
+    (used.scalar("cpus").to_f64(), used.scalar("mem").to_f64())
+}
+
+#[test]
+fn allocated_resources_sum_live_executors_and_their_unfinished_tasks() {
+    let mut core = agent();
+    assert_eq!(allocated(&core), (0.0, 0.0));
+    let first = run(&mut core, task_with("t1", 0.5, 64.0));
+    run(&mut core, task_with("t2", 1.0, 128.0));
+    // Each command task brings its executor's allowance (0.1 cpus, 32 MB); t2 is still queued
+    // (its executor has not subscribed) and counts all the same.
+    assert_eq!(allocated(&core), (1.7, 256.0));
+
+    subscribe(&mut core, 1, "t1");
+    let running = update(&mut core, "t1", "t1", TaskState::TaskRunning, 1);
+    ack(&mut core, &running);
+    assert_eq!(allocated(&core), (1.7, 256.0), "a running task still counts");
+
+    // Terminal but not yet acknowledged: the task no longer counts, its executor does.
+    let finished = update(&mut core, "t1", "t1", TaskState::TaskFinished, 2);
+    assert_eq!(allocated(&core), (1.2, 192.0));
+    // The executor exits; it is held (and counted) until the terminal update is acknowledged.
+    core.container_exited(secs(6), &launched(&first).container_id, Some(0));
+    drain(&mut core);
+    assert_eq!(allocated(&core), (1.2, 192.0));
+    ack(&mut core, &finished);
+    assert_eq!(allocated(&core), (1.1, 160.0), "only t2 and its executor are left");
+
+    // A queued task killed before delivery stops counting at once.
+    kill(&mut core, 7, "t2", None);
+    drain(&mut core);
+    assert_eq!(allocated(&core), (0.1, 32.0));
+}

@@ -47,7 +47,8 @@ pub trait Containerizer: Send + Sync {
         ended: Box<dyn FnOnce(ContainerEnd) + Send>,
     ) -> ContainerHandle;
 
-    /// CPU and memory of a running container's main process.
+    /// CPU and memory of a running container whose executor is `pid`: every process in its
+    /// session and process group.
     fn usage(&self, pid: u32) -> Option<Usage>;
 }
 

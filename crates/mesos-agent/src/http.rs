@@ -110,14 +110,31 @@ fn state(view: &AgentView, frameworks: (Value, Value)) -> Value {
     value
 }
 
-fn metrics(view: &AgentView, now: Time, counts: Vec<(&'static str, f64)>) -> Value {
+/// `/metrics/snapshot`; `allocated` is the core's [`AgentCore::allocated_resources`](mesos_agent_core::AgentCore::allocated_resources).
+fn metrics(view: &AgentView, now: Time, counts: Vec<(&'static str, f64)>, allocated: &Resources) -> Value {
     let mut out = Map::new();
     out.insert("slave/uptime_secs".into(), json!(now.saturating_since(view.start_time).as_secs_f64()));
     out.insert("slave/registered".into(), json!(if lock(&view.registered) { 1.0 } else { 0.0 }));
+    let used = allocated.non_revocable();
+    let revocable_used = allocated.revocable();
+    // Mesos' `_percent` gauges are fractions of the total (0 when there is none).
+    let fraction = |used: f64, total: f64| if total == 0.0 { 0.0 } else { used / total };
     for name in ["cpus", "mem", "disk", "gpus"] {
-        out.insert(format!("slave/{name}_total"), json!(view.resources.scalar(name).to_f64()));
-        out.insert(format!("slave/{name}_used"), json!(0.0));
-        out.insert(format!("slave/{name}_percent"), json!(0.0));
+        let total = view.resources.scalar(name).to_f64();
+        let used = used.scalar(name).to_f64();
+        out.insert(format!("slave/{name}_total"), json!(total));
+        out.insert(format!("slave/{name}_used"), json!(used));
+        out.insert(format!("slave/{name}_percent"), json!(fraction(used, total)));
+        // The agent offers no oversubscribed (revocable) resources, so their total is 0;
+        // what is used of them is still reported as it is.
+        let revocable_total = view.resources.revocable().scalar(name).to_f64();
+        let revocable_used = revocable_used.scalar(name).to_f64();
+        out.insert(format!("slave/{name}_revocable_total"), json!(revocable_total));
+        out.insert(format!("slave/{name}_revocable_used"), json!(revocable_used));
+        out.insert(
+            format!("slave/{name}_revocable_percent"),
+            json!(fraction(revocable_used, revocable_total)),
+        );
     }
     for (name, value) in counts {
         out.insert(name.to_string(), json!(value));
@@ -152,23 +169,36 @@ pub async fn handle(request: Request<Incoming>, view: Arc<AgentView>) -> Respons
             Some(frameworks) => Some(state(&view, frameworks)),
             None => return unavailable(),
         },
-        "/containers" => match query(&view, crate::state::containers).await {
-            Some(value) => Some(value),
-            None => return unavailable(),
-        },
-        "/monitor/statistics" | "/monitor/statistics.json" => match query(&view, crate::state::monitor).await
-        {
-            Some(value) => Some(value),
-            None => return unavailable(),
-        },
+        "/containers" | "/monitor/statistics" | "/monitor/statistics.json" => {
+            // One pass over /proc for every container of the request, on the blocking pool
+            // rather than the driver's task.
+            let processes = tokio::task::spawn_blocking(mesos_containerizer::ProcessTable::scan)
+                .await
+                .unwrap_or_default();
+            let containers = path == "/containers";
+            let answer = query(&view, move |core, handles| {
+                if containers {
+                    crate::state::containers(core, handles, &processes)
+                } else {
+                    crate::state::monitor(core, handles, &processes)
+                }
+            });
+            match answer.await {
+                Some(value) => Some(value),
+                None => return unavailable(),
+            }
+        }
         "/flags" => {
             let flags: Map<String, Value> = view.flags.iter().map(|(k, v)| (k.clone(), json!(v))).collect();
             Some(json!({ "flags": flags }))
         }
         "/version" => Some(json!({"version": "1.12.0", "mesos_rs_version": env!("CARGO_PKG_VERSION")})),
         "/metrics/snapshot" => {
-            let counts = query(&view, |core, _| crate::state::counts(core)).await.unwrap_or_default();
-            Some(metrics(&view, crate::now(), counts))
+            let (counts, allocated) =
+                query(&view, |core, _| (crate::state::counts(core), core.allocated_resources()))
+                    .await
+                    .unwrap_or_default();
+            Some(metrics(&view, crate::now(), counts, &allocated))
         }
         "/health" => return text(StatusCode::OK, ""),
         _ => None,

@@ -4,6 +4,7 @@
 
 use mesos_agent_core::AgentCore;
 use mesos_agent_core::executors::{Executor, ExecutorKind, ExecutorState, Framework, TaskRecord};
+use mesos_containerizer::ProcessTable;
 use mesos_proto::json::JsonEnum;
 use mesos_proto::v1::TaskState;
 use serde_json::{Value, json};
@@ -107,50 +108,52 @@ fn task(record: &TaskRecord, executor: &Executor, framework_id: &str, agent_id: 
     })
 }
 
-/// `/containers`: every live executor container with its usage.
-pub fn containers(core: &AgentCore, handles: &Containers) -> Value {
-    live_executors(core, handles, |framework_id, executor, pid| {
-        let mut entry = executor_entry(framework_id, executor, pid);
+/// `/containers`: every live executor container with its usage, from `processes`.
+pub fn containers(core: &AgentCore, handles: &Containers, processes: &ProcessTable) -> Value {
+    live_executors(core, handles, processes, |framework_id, executor, pid, processes| {
+        let mut entry = executor_entry(framework_id, executor, pid, processes);
         entry["container_id"] = json!(executor.container_id);
         entry["status"] = json!({ "executor_pid": pid });
         entry
     })
 }
 
-/// `/monitor/statistics`: usage per running executor.
-pub fn monitor(core: &AgentCore, handles: &Containers) -> Value {
-    live_executors(core, handles, executor_entry)
+/// `/monitor/statistics`: usage per running executor, from `processes`.
+pub fn monitor(core: &AgentCore, handles: &Containers, processes: &ProcessTable) -> Value {
+    live_executors(core, handles, processes, executor_entry)
 }
 
 fn live_executors(
     core: &AgentCore,
     handles: &Containers,
-    entry: impl Fn(&str, &Executor, u32) -> Value,
+    processes: &ProcessTable,
+    entry: impl Fn(&str, &Executor, u32, &ProcessTable) -> Value,
 ) -> Value {
     let mut out = Vec::new();
     for (framework_id, fw) in core.frameworks() {
         for executor in fw.executors.values() {
             if let Some(handle) = handles.get(&executor.container_id) {
-                out.push(entry(framework_id, executor, handle.pid()));
+                out.push(entry(framework_id, executor, handle.pid(), processes));
             }
         }
     }
     Value::Array(out)
 }
 
-fn executor_entry(framework_id: &str, executor: &Executor, pid: u32) -> Value {
+fn executor_entry(framework_id: &str, executor: &Executor, pid: u32, processes: &ProcessTable) -> Value {
     json!({
         "framework_id": framework_id,
         "executor_id": executor.info.executor_id.value,
         "executor_name": executor.info.name.clone().unwrap_or_default(),
         "source": executor.info.source.clone().unwrap_or_default(),
-        "statistics": statistics(executor, pid),
+        "statistics": statistics(executor, pid, processes),
     })
 }
 
-/// Mesos' ResourceStatistics fields for an executor whose main process is `pid`; the limits
-/// are the executor's and its tasks' resources.
-fn statistics(executor: &Executor, pid: u32) -> Value {
+/// Mesos' ResourceStatistics fields for an executor whose main process is `pid`: the limits
+/// are the executor's and its tasks' resources, the usage is that of every process in its
+/// container (its session and process group).
+fn statistics(executor: &Executor, pid: u32, processes: &ProcessTable) -> Value {
     let now = crate::now().as_nanos() as f64 / 1e9;
     let mut cpus = scalar(&executor.info.resources, "cpus");
     let mut mem = scalar(&executor.info.resources, "mem");
@@ -158,7 +161,7 @@ fn statistics(executor: &Executor, pid: u32) -> Value {
         cpus += scalar(&task.info.resources, "cpus");
         mem += scalar(&task.info.resources, "mem");
     }
-    let usage = if pid == 0 { None } else { mesos_containerizer::usage(pid) };
+    let usage = if pid == 0 { None } else { processes.container_usage(pid) };
     let usage = usage.unwrap_or_default();
     json!({
         "timestamp": now,

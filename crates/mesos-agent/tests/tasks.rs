@@ -447,3 +447,84 @@ async fn finished_sandboxes_are_garbage_collected_after_the_delay() {
     let response = common::get(c.agent.addr, &format!("/files/browse?path={directory}")).await;
     assert_eq!(response.status(), 404, "a collected sandbox is no longer served");
 }
+
+/// The metric `name` of the agent's `/metrics/snapshot`.
+async fn metric(agent: SocketAddr, name: &str) -> f64 {
+    let metrics = get_json(agent, "/metrics/snapshot").await;
+    metrics[name].as_f64().unwrap_or_else(|| panic!("no {name} in {metrics}"))
+}
+
+fn close(a: f64, b: f64) -> bool {
+    (a - b).abs() < 1e-9
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn used_resources_are_the_running_task_and_its_executor() {
+    let c = cluster(&[]).await;
+    assert_eq!(metric(c.agent.addr, "slave/cpus_used").await, 0.0);
+    let mut s = Scheduler::subscribe(c.master.addr, json!({}), None).await;
+    let mut sleeper = task("sleeper", &c.agent_id, json!({"value": "sleep 1000"}));
+    sleeper["resources"] = json!([
+        {"name": "cpus", "type": "SCALAR", "scalar": {"value": 0.5}},
+        {"name": "mem", "type": "SCALAR", "scalar": {"value": 64}}
+    ]);
+    s.launch(vec![sleeper]).await;
+    s.until("sleeper", "TASK_RUNNING").await;
+    // The task's resources plus the command executor's own allowance (0.1 cpus, 32 MB), as
+    // Mesos counts them; the percentages are fractions of the agent's cpus:4 and mem:2048.
+    let metrics = get_json(c.agent.addr, "/metrics/snapshot").await;
+    let value = |name: &str| metrics[name].as_f64().unwrap_or(-1.0);
+    assert!(close(value("slave/cpus_used"), 0.6), "{metrics}");
+    assert!(close(value("slave/mem_used"), 96.0), "{metrics}");
+    assert!(close(value("slave/cpus_percent"), 0.6 / 4.0), "{metrics}");
+    assert!(close(value("slave/mem_percent"), 96.0 / 2048.0), "{metrics}");
+    assert_eq!(value("slave/disk_used"), 0.0, "{metrics}");
+    assert_eq!(value("slave/gpus_used"), 0.0, "{metrics}");
+    assert_eq!(value("slave/cpus_revocable_used"), 0.0, "{metrics}");
+    assert_eq!(value("slave/cpus_revocable_total"), 0.0, "{metrics}");
+
+    s.call("KILL", json!({"kill": {"task_id": {"value": "sleeper"}, "agent_id": {"value": c.agent_id}}}))
+        .await;
+    s.until("sleeper", "TASK_KILLED").await;
+    // Once the terminal update is acknowledged and the executor has exited, nothing is used.
+    let deadline = tokio::time::Instant::now() + WAIT;
+    while metric(c.agent.addr, "slave/cpus_used").await != 0.0 {
+        assert!(tokio::time::Instant::now() < deadline, "the resources were never released");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert_eq!(metric(c.agent.addr, "slave/mem_used").await, 0.0);
+    assert_eq!(metric(c.agent.addr, "slave/mem_percent").await, 0.0);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn container_usage_counts_the_processes_a_task_forks() {
+    let c = cluster(&[]).await;
+    let mut s = Scheduler::subscribe(c.master.addr, json!({}), None).await;
+    // The task's shell forks a child holding 80 MiB; neither the executor nor the shell does.
+    let hog = r#"python3 -c "b = bytearray(80 << 20); import time; time.sleep(60)" & sleep 60"#;
+    s.launch(vec![task("hog", &c.agent_id, json!({ "value": hog }))]).await;
+    s.until("hog", "TASK_RUNNING").await;
+    let deadline = tokio::time::Instant::now() + WAIT;
+    let statistics = loop {
+        let all = get_json(c.agent.addr, "/monitor/statistics").await;
+        let entry = all.as_array().and_then(|a| a.iter().find(|e| e["executor_id"] == "hog")).cloned();
+        let statistics = entry.map(|e| e["statistics"].clone()).unwrap_or(Value::Null);
+        if statistics["mem_rss_bytes"].as_u64().unwrap_or(0) > 80 << 20 {
+            break statistics;
+        }
+        assert!(tokio::time::Instant::now() < deadline, "the child's memory never showed: {all}");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    };
+    // Python spent CPU time allocating: the container's user + system time covers it.
+    let cpu = statistics["cpus_user_time_secs"].as_f64().unwrap_or(0.0)
+        + statistics["cpus_system_time_secs"].as_f64().unwrap_or(0.0);
+    assert!(cpu > 0.0, "{statistics}");
+    // /containers reads the same scan.
+    let containers = get_json(c.agent.addr, "/containers").await;
+    let container = containers.as_array().and_then(|a| a.iter().find(|e| e["executor_id"] == "hog")).cloned();
+    let rss = container.map(|e| e["statistics"]["mem_rss_bytes"].as_u64().unwrap_or(0)).unwrap_or(0);
+    assert!(rss > 80 << 20, "{containers}");
+
+    s.call("KILL", json!({"kill": {"task_id": {"value": "hog"}, "agent_id": {"value": c.agent_id}}})).await;
+    s.until("hog", "TASK_KILLED").await;
+}

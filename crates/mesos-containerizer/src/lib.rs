@@ -243,24 +243,108 @@ pub fn kill_leftovers(leader: u32) -> usize {
 }
 
 fn leftovers(leader: u32) -> Vec<u32> {
-    let Ok(entries) = std::fs::read_dir("/proc") else { return Vec::new() };
-    entries
-        .filter_map(Result::ok)
-        .filter_map(|e| e.file_name().to_str().and_then(|n| n.parse::<u32>().ok()))
-        .filter(|pid| *pid != leader)
-        .filter(|pid| {
-            let Ok(stat) = std::fs::read_to_string(format!("/proc/{pid}/stat")) else { return false };
-            let Some((_, after)) = stat.rsplit_once(')') else { return false };
-            // state ppid pgrp session ...; zombies are already dead.
-            let mut fields = after.split_ascii_whitespace();
-            if fields.next() == Some("Z") {
-                return false;
-            }
-            let pgrp = fields.nth(1).and_then(|s| s.parse::<u32>().ok());
-            let session = fields.next().and_then(|s| s.parse::<u32>().ok());
-            pgrp == Some(leader) || session == Some(leader)
-        })
+    ProcessTable::scan()
+        .members(leader)
+        // The leader's pid may now be a newcomer's; zombies are already dead.
+        .filter(|p| p.pid != leader && !p.zombie)
+        .map(|p| p.pid)
         .collect()
+}
+
+/// The fields of one `/proc/<pid>/stat` that the containerizer uses.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct ProcessStat {
+    pid: u32,
+    /// Exited, not yet reaped: it holds no memory, but its CPU time is not yet its parent's.
+    zombie: bool,
+    pgrp: u32,
+    session: u32,
+    /// Clock ticks in user and system mode.
+    utime: u64,
+    stime: u64,
+    /// Clock ticks of its children that it has reaped.
+    cutime: u64,
+    cstime: u64,
+    /// Resident pages.
+    rss_pages: u64,
+}
+
+impl ProcessStat {
+    fn parse(stat: &str) -> Option<ProcessStat> {
+        let (pid, rest) = stat.split_once(' ')?;
+        // Fields after the parenthesised command name, which may itself contain spaces or ')'.
+        let after = rest.rsplit_once(')')?.1;
+        let fields: Vec<&str> = after.split_ascii_whitespace().collect();
+        let number = |index: usize| fields.get(index).and_then(|f| f.parse::<u64>().ok());
+        let id = |index: usize| fields.get(index).and_then(|f| f.parse::<u32>().ok());
+        Some(ProcessStat {
+            pid: pid.parse().ok()?,
+            zombie: matches!(fields.first(), Some(&"Z") | Some(&"X")),
+            pgrp: id(2)?,
+            session: id(3)?,
+            utime: number(11)?,
+            stime: number(12)?,
+            cutime: number(13)?,
+            cstime: number(14)?,
+            // rss is signed in the kernel's format; a kernel thread shows 0.
+            rss_pages: fields.get(21)?.parse::<i64>().ok()?.max(0).unsigned_abs(),
+        })
+    }
+}
+
+/// One pass over `/proc`: every process there, read once. A process that exits while the
+/// scan runs is simply not in it (or is, as it was a moment before).
+#[derive(Debug, Default)]
+pub struct ProcessTable {
+    processes: Vec<ProcessStat>,
+}
+
+impl ProcessTable {
+    /// Reads every process' `/proc/<pid>/stat`.
+    pub fn scan() -> ProcessTable {
+        ProcessTable::scan_from(Path::new("/proc"))
+    }
+
+    fn scan_from(proc_root: &Path) -> ProcessTable {
+        let Ok(entries) = std::fs::read_dir(proc_root) else { return ProcessTable::default() };
+        let processes = entries
+            .filter_map(Result::ok)
+            .filter(|e| e.file_name().to_str().is_some_and(|n| n.bytes().all(|b| b.is_ascii_digit())))
+            .filter_map(|e| std::fs::read_to_string(e.path().join("stat")).ok())
+            .filter_map(|stat| ProcessStat::parse(&stat))
+            .collect();
+        ProcessTable { processes }
+    }
+
+    /// The processes of the container whose executor is `leader`: everything in the process
+    /// group or session it leads, wherever in the tree (a process whose parent exited
+    /// stays in its session), zombies included.
+    fn members(&self, leader: u32) -> impl Iterator<Item = &ProcessStat> {
+        self.processes.iter().filter(move |p| p.pgrp == leader || p.session == leader)
+    }
+
+    /// The usage of the container whose executor is `leader`, summed over every process in
+    /// the group or session it leads (wherever in the tree, so also a process whose parent
+    /// exited); `None` when none is left. CPU time includes what the container's processes
+    /// have reaped of their children, so it does not drop when a short-lived child ends; RSS
+    /// is each process' resident set added up (pages shared between processes count in
+    /// each, as in Mesos' posix isolators).
+    pub fn container_usage(&self, leader: u32) -> Option<Usage> {
+        let mut members = self.members(leader).peekable();
+        members.peek()?;
+        let (mut user, mut system, mut rss_pages) = (0u64, 0u64, 0u64);
+        for process in members {
+            user = user.saturating_add(process.utime).saturating_add(process.cutime);
+            system = system.saturating_add(process.stime).saturating_add(process.cstime);
+            rss_pages = rss_pages.saturating_add(process.rss_pages);
+        }
+        let ticks = 100.0; // USER_HZ is 100 on every Linux ABI we run on.
+        Some(Usage {
+            cpus_user_time_secs: user as f64 / ticks,
+            cpus_system_time_secs: system as f64 / ticks,
+            mem_rss_bytes: rss_pages.saturating_mul(rustix::param::page_size() as u64),
+        })
+    }
 }
 
 fn signal_group(pgid: u32, signal: Signal) {
@@ -288,7 +372,7 @@ pub fn kill_group(pgid: u32) {
     kill_leftovers(pgid);
 }
 
-/// CPU time and memory of a process, from `/proc` (for `/monitor/statistics`).
+/// CPU time and memory of a container, from `/proc` (for `/monitor/statistics`).
 #[derive(Clone, Copy, Debug, Default, PartialEq)]
 pub struct Usage {
     /// User CPU seconds.
@@ -299,26 +383,11 @@ pub struct Usage {
     pub mem_rss_bytes: u64,
 }
 
-/// Reads a process' usage from `/proc/<pid>`; `None` if it is gone.
-pub fn usage(pid: u32) -> Option<Usage> {
-    usage_from(Path::new("/proc"), pid)
-}
-
-fn usage_from(proc_root: &Path, pid: u32) -> Option<Usage> {
-    let stat = std::fs::read_to_string(proc_root.join(pid.to_string()).join("stat")).ok()?;
-    // Fields after the parenthesised command name, which may itself contain spaces.
-    let after = stat.rsplit_once(')')?.1;
-    let fields: Vec<&str> = after.split_whitespace().collect();
-    let ticks = 100.0; // USER_HZ is 100 on every Linux ABI we run on.
-    let utime: f64 = fields.get(11)?.parse().ok()?;
-    let stime: f64 = fields.get(12)?.parse().ok()?;
-    let rss_pages: u64 = fields.get(21)?.parse().ok()?;
-    let page = rustix::param::page_size() as u64;
-    Some(Usage {
-        cpus_user_time_secs: utime / ticks,
-        cpus_system_time_secs: stime / ticks,
-        mem_rss_bytes: rss_pages * page,
-    })
+/// The usage of the container whose executor (session and group leader) is `leader`, over
+/// all its processes ([`ProcessTable::container_usage`]); `None` if none is left. Scans
+/// `/proc` once: for several containers, scan a [`ProcessTable`] once and ask it for each.
+pub fn usage(leader: u32) -> Option<Usage> {
+    ProcessTable::scan().container_usage(leader)
 }
 
 #[cfg(test)]
@@ -331,17 +400,67 @@ mod tests {
         assert!(process_start_time(u32::MAX - 1).is_none());
     }
 
-    #[test]
-    fn usage_reads_proc_stat_even_with_spaces_in_the_name() {
+    /// A `/proc/<pid>/stat` line: pid (comm) state ppid pgrp session tty tpgid flags minflt
+    /// cminflt majflt cmajflt utime stime cutime cstime priority nice threads itrealvalue
+    /// starttime vsize rss ...
+    fn stat(pid: u32, comm: &str, state: char, ids: (u32, u32, u32), times: [u64; 4], rss: u64) -> String {
+        let (ppid, pgrp, session) = ids;
+        let [utime, stime, cutime, cstime] = times;
+        format!(
+            "{pid} ({comm}) {state} {ppid} {pgrp} {session} 0 -1 0 0 0 0 0 {utime} {stime} {cutime} {cstime} 20 0 1 0 100 1000000 {rss} 0"
+        )
+    }
+
+    fn fake_proc(processes: &[String]) -> tempfile::TempDir {
         let dir = tempfile::tempdir().unwrap();
-        std::fs::create_dir_all(dir.path().join("42")).unwrap();
-        // pid (comm) state ppid pgrp session tty tpgid flags minflt cminflt majflt cmajflt utime stime ... rss
-        let stat = "42 (my exec) S 1 42 42 0 -1 0 0 0 0 0 250 50 0 0 20 0 1 0 100 1000000 300 0";
-        std::fs::write(dir.path().join("42/stat"), stat).unwrap();
-        let usage = usage_from(dir.path(), 42).unwrap();
-        assert_eq!(usage.cpus_user_time_secs, 2.5);
-        assert_eq!(usage.cpus_system_time_secs, 0.5);
-        assert_eq!(usage.mem_rss_bytes, 300 * rustix::param::page_size() as u64);
-        assert!(usage_from(dir.path(), 7).is_none());
+        for line in processes {
+            let pid = line.split(' ').next().unwrap();
+            std::fs::create_dir_all(dir.path().join(pid)).unwrap();
+            std::fs::write(dir.path().join(pid).join("stat"), line).unwrap();
+        }
+        dir
+    }
+
+    #[test]
+    fn container_usage_sums_every_process_in_the_leaders_session_or_group() {
+        let proc_root = fake_proc(&[
+            // The executor leads session and group 42; a name with spaces and ')' parses.
+            stat(42, "my exec) x", 'S', (1, 42, 42), [250, 50, 100, 10], 300),
+            // Its task, in a group of its own within the session.
+            stat(43, "sh", 'S', (42, 43, 42), [10, 5, 0, 0], 1000),
+            // The task's child whose parent exited: re-parented to init, still in the session.
+            stat(44, "python3", 'R', (1, 43, 42), [40, 20, 0, 0], 20_000),
+            // A child that exited and is not reaped yet: its CPU time counts, it holds no memory.
+            stat(45, "done", 'Z', (43, 43, 42), [3, 2, 0, 0], 0),
+            // Another container and an agent's process: not this one's.
+            stat(50, "other", 'S', (1, 50, 50), [999, 999, 999, 999], 999),
+            stat(51, "agent", 'S', (1, 51, 51), [7, 7, 7, 7], 7),
+        ]);
+        // A process that vanished mid-scan (its directory is left, its stat unreadable) and
+        // the entries of /proc that are no processes are skipped.
+        std::fs::create_dir_all(proc_root.path().join("46")).unwrap();
+        std::fs::create_dir_all(proc_root.path().join("self")).unwrap();
+        std::fs::write(proc_root.path().join("47"), "not a directory").unwrap();
+        let table = ProcessTable::scan_from(proc_root.path());
+        let usage = table.container_usage(42).expect("the container has processes");
+        assert_eq!(usage.cpus_user_time_secs, (250.0 + 100.0 + 10.0 + 40.0 + 3.0) / 100.0);
+        assert_eq!(usage.cpus_system_time_secs, (50.0 + 10.0 + 5.0 + 20.0 + 2.0) / 100.0);
+        assert_eq!(usage.mem_rss_bytes, 21_300 * rustix::param::page_size() as u64);
+        // The other container is counted apart; a container with no process left has none.
+        assert_eq!(
+            table.container_usage(50).map(|u| u.mem_rss_bytes),
+            Some(999 * rustix::param::page_size() as u64)
+        );
+        assert_eq!(table.container_usage(7), None);
+    }
+
+    #[test]
+    fn the_real_proc_shows_this_process_and_its_usage() {
+        let table = ProcessTable::scan();
+        let me = std::process::id();
+        let stat = table.processes.iter().find(|p| p.pid == me).expect("this process is in /proc");
+        assert!(stat.rss_pages > 0);
+        let session = stat.session;
+        assert!(table.container_usage(session).is_some_and(|u| u.mem_rss_bytes > 0));
     }
 }

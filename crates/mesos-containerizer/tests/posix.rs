@@ -75,6 +75,63 @@ async fn each_container_has_its_own_process_group() {
 }
 
 #[tokio::test]
+async fn usage_covers_the_whole_session_even_a_child_whose_parent_exited() {
+    let dir = tempfile::tempdir().unwrap();
+    // A subshell starts the memory hog and exits at once, so the hog is re-parented away from
+    // the executor; the executor itself is a small `sleep`.
+    let hog = "import os, time; b = bytearray(80 << 20); open('hog.pid', 'w').write(str(os.getpid())); time.sleep(60)";
+    let mut container =
+        Container::launch(&spec(dir.path(), &format!("(python3 -c \"{hog}\" &); exec sleep 60"))).unwrap();
+    let leader = container.pid();
+    let pid_file = dir.path().join("sandbox/hog.pid");
+    let mut hog_pid = None;
+    for _ in 0..300 {
+        if let Some(pid) = std::fs::read_to_string(&pid_file).ok().and_then(|t| t.trim().parse::<u32>().ok())
+        {
+            hog_pid = Some(pid);
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    let hog_pid = hog_pid.expect("the hog started");
+    // Its parent (the subshell) is gone: walking the executor's children would miss it.
+    let field = |pid: u32, index: usize| -> Option<u32> {
+        let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+        stat.rsplit_once(')')?.1.split_whitespace().nth(index)?.parse().ok()
+    };
+    let mut orphaned = false;
+    for _ in 0..250 {
+        let parent = field(hog_pid, 1).expect("the hog runs");
+        // The parent is outside the container (init or a subreaper), or already gone.
+        if parent != leader && field(parent, 3) != Some(leader) {
+            orphaned = true;
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    assert!(orphaned, "the subshell exited and the hog was re-parented out of the container");
+    let usage = usage(leader).expect("the container runs");
+    assert!(usage.mem_rss_bytes > 80 << 20, "the hog's memory counts: {usage:?}");
+    // The same figures from one scan asked for this container.
+    let table = mesos_containerizer::ProcessTable::scan();
+    assert!(table.container_usage(leader).is_some_and(|u| u.mem_rss_bytes > 80 << 20));
+    container.kill(Duration::ZERO).await.unwrap();
+    assert!(gone_soon(hog_pid).await, "the hog went with its container");
+}
+
+/// Whether `pid` is gone (or a zombie) within a few seconds.
+async fn gone_soon(pid: u32) -> bool {
+    for _ in 0..250 {
+        let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
+        if stat.is_empty() || stat.contains(") Z ") {
+            return true;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    false
+}
+
+#[tokio::test]
 async fn kill_terminates_the_group_then_forces_it() {
     let dir = tempfile::tempdir().unwrap();
     // A process that ignores SIGTERM and has a child: both must die.

@@ -1,5 +1,6 @@
 //! The real `mesos-master` binary as a child process, for tests that kill or watch it (only
 //! the master's own tests have its binary, so this is apart from `common`).
+#![allow(dead_code)]
 
 use std::io::{BufRead, BufReader};
 use std::net::SocketAddr;
