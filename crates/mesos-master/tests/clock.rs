@@ -53,6 +53,16 @@ async fn stepping_the_wall_clock_forward_does_not_fire_a_failover_timeout() {
     let subscribed = records.next_json(Duration::from_secs(10)).await.expect("SUBSCRIBED");
     let id = subscribed["subscribed"]["framework_id"]["value"].as_str().unwrap().to_string();
     drop(records); // the scheduler goes away; it has ten minutes to come back
+    // The master notices when its next heartbeat cannot be written (within 15 s).
+    let deadline = std::time::Instant::now() + Duration::from_secs(40);
+    loop {
+        let state = get_json(addr, "/master/state").await;
+        if state["frameworks"][0]["connected"] == json!(false) {
+            break;
+        }
+        assert!(std::time::Instant::now() < deadline, "the master never saw the scheduler go: {state}");
+        tokio::time::sleep(Duration::from_millis(250)).await;
+    }
 
     // The system clock jumps two hours ahead.
     std::fs::write(&offset, "+2h\n").unwrap();
