@@ -180,7 +180,16 @@ pub(crate) struct UnrecordedUpdate {
     pub(crate) status: Box<TaskStatus>,
     /// Its sender, when an executor sent it.
     pub(crate) executor_id: Option<String>,
+    /// Failed writes so far.
+    pub(crate) failures: u32,
+    /// When to write it again, after a failed write.
+    pub(crate) retry_at: Option<Time>,
 }
+
+/// First wait before writing again an update record whose write failed.
+pub const CHECKPOINT_RETRY_MIN: Duration = Duration::from_secs(1);
+/// Longest wait between such writes.
+pub const CHECKPOINT_RETRY_MAX: Duration = Duration::from_secs(30);
 
 /// What the shell needs to start an executor's container.
 #[derive(Clone, Debug, PartialEq)]
@@ -809,6 +818,8 @@ impl AgentCore {
             self.unrecorded_updates.entry((key, uuid)).or_insert_with(|| UnrecordedUpdate {
                 status: Box::new(status),
                 executor_id: executor_id.map(String::from),
+                failures: 0,
+                retry_at: None,
             });
             for (key, uuid) in std::mem::take(&mut self.unheld_updates) {
                 self.update_checkpointed(now, &key, &uuid, true);
@@ -851,36 +862,62 @@ impl AgentCore {
     }
 
     /// The shell wrote, or failed to write, the checkpoint record of an update
-    /// ([`Output::CheckpointUpdate`] with [`Record::Update`](crate::status_updates::Record::Update)). Written: the update is
-    /// forwarded to the master and acknowledged to its executor. Failed: an executor's update
-    /// is dropped unacknowledged (the executor keeps it and sends it again when it
-    /// re-subscribes, as Mesos' executors do), so the executor is never told an update is safe
-    /// that a restart would lose; an update the agent generated itself has no one to resend
-    /// it, so it is kept in memory and forwarded anyway.
+    /// ([`Output::CheckpointUpdate`] with [`Record::Update`](crate::status_updates::Record::Update)).
+    /// Written: the update is forwarded to the master and acknowledged to its executor.
+    /// Failed: an executor's update stays unacknowledged and unforwarded, and the record is
+    /// written again after a backoff (1 s doubling to 30 s) until it is on disk, so no executor
+    /// is told an update is safe that a restart would lose, and none is lost while the disk
+    /// recovers (later updates of the task wait behind it). An update the agent generated
+    /// itself is forwarded at once anyway (the master had better know late than never); its
+    /// record is not written again.
     pub fn update_checkpointed(&mut self, now: Time, key: &StreamKey, uuid: &[u8], written: bool) {
-        let Some(pending) = self.unrecorded_updates.remove(&(key.clone(), uuid.to_vec())) else { return };
-        let UnrecordedUpdate { status, executor_id } = pending;
-        match (written, executor_id) {
-            (true, executor_id) => {
-                self.updates.checkpointed(now, key, uuid, true);
-                let task_id = status.task_id.clone();
-                self.apply_update(&key.0, *status);
-                if let Some(executor_id) = executor_id {
-                    self.acknowledge_to_executor(&key.0, &executor_id, task_id, uuid.to_vec());
-                }
-            }
-            (false, Some(_)) => {
-                self.updates.checkpointed(now, key, uuid, false);
-                self.counters.unrecorded_status_updates += 1;
-            }
-            (false, None) => {
-                // Forwarded without durability: better late knowledge than none.
-                self.updates.checkpointed(now, key, uuid, true);
-                self.counters.unrecorded_status_updates += 1;
-                self.apply_update(&key.0, *status);
+        let entry = (key.clone(), uuid.to_vec());
+        let Some(pending) = self.unrecorded_updates.get_mut(&entry) else { return };
+        if !written {
+            self.counters.unrecorded_status_updates += 1;
+            if pending.executor_id.is_some() {
+                let wait = CHECKPOINT_RETRY_MIN
+                    .saturating_mul(1 << pending.failures.min(5))
+                    .min(CHECKPOINT_RETRY_MAX);
+                pending.failures += 1;
+                pending.retry_at = Some(now + wait);
+                return;
             }
         }
+        let Some(UnrecordedUpdate { status, executor_id, .. }) = self.unrecorded_updates.remove(&entry)
+        else {
+            return;
+        };
+        self.updates.checkpointed(now, key, uuid, true);
+        let task_id = status.task_id.clone();
+        self.apply_update(&key.0, *status);
+        if written && let Some(executor_id) = executor_id {
+            self.acknowledge_to_executor(&key.0, &executor_id, task_id, uuid.to_vec());
+        }
         self.pump_updates();
+    }
+
+    /// When a failed update record is due to be written again.
+    pub(crate) fn checkpoint_retry_deadline(&self) -> Option<Time> {
+        self.unrecorded_updates.values().filter_map(|u| u.retry_at).min()
+    }
+
+    /// Writes again the update records whose retry is due.
+    pub(crate) fn retry_checkpoints(&mut self, now: Time) {
+        let mut due = Vec::new();
+        for ((key, _), pending) in &mut self.unrecorded_updates {
+            if pending.retry_at.is_some_and(|at| at <= now) {
+                pending.retry_at = None;
+                if let Some(executor_id) = &pending.executor_id {
+                    due.push(Output::CheckpointUpdate {
+                        key: key.clone(),
+                        executor_id: executor_id.clone(),
+                        record: crate::status_updates::Record::Update(pending.status.clone()),
+                    });
+                }
+            }
+        }
+        self.outputs.extend(due);
     }
 
     /// An update the agent itself generates (source AGENT).
@@ -1205,6 +1242,7 @@ impl AgentCore {
         {
             if fw.terminating {
                 self.updates.remove_framework(framework_id);
+                self.unrecorded_updates.retain(|((fw, _), _), _| fw != framework_id);
             }
             self.completed_frameworks.push(fw);
             if self.completed_frameworks.len() > crate::MAX_COMPLETED_FRAMEWORKS {

@@ -359,16 +359,23 @@ impl AgentCore {
 
     /// When [`AgentCore::handle_timeout`] must be called next.
     pub fn poll_timeout(&self) -> Option<Time> {
-        [self.next_attempt, self.master_deadline, self.updates.poll_timeout(), self.executor_deadline()]
-            .into_iter()
-            .flatten()
-            .min()
+        [
+            self.next_attempt,
+            self.master_deadline,
+            self.updates.poll_timeout(),
+            self.executor_deadline(),
+            self.checkpoint_retry_deadline(),
+        ]
+        .into_iter()
+        .flatten()
+        .min()
     }
 
     /// Fires what is due.
     pub fn handle_timeout(&mut self, now: Time) {
         self.updates.handle_timeout(now);
         self.executor_timeouts(now);
+        self.retry_checkpoints(now);
         if self.next_attempt.is_some_and(|at| at <= now) {
             self.next_attempt = None;
             self.attempt();

@@ -37,11 +37,16 @@ fn drain(core: &mut AgentCore) -> Vec<Output> {
 
 /// Every output, with each update record reported written or failed.
 fn drain_with(core: &mut AgentCore, written: bool) -> Vec<Output> {
+    drain_at(core, secs(0), written)
+}
+
+/// [`drain_with`], the shell reporting at `now`.
+fn drain_at(core: &mut AgentCore, now: Time, written: bool) -> Vec<Output> {
     let mut outputs = Vec::new();
     while let Some(output) = core.poll_output() {
         if let Output::CheckpointUpdate { key, record: Record::Update(status), .. } = &output {
             let uuid = status.uuid.clone().unwrap_or_default();
-            core.update_checkpointed(secs(0), key, &uuid, written);
+            core.update_checkpointed(now, key, &uuid, written);
         }
         outputs.push(output);
     }
@@ -347,7 +352,7 @@ fn forwarded_to_master(outputs: &[Output]) -> usize {
 }
 
 #[test]
-fn an_update_whose_checkpoint_fails_is_neither_acknowledged_nor_forwarded_until_a_resend_is_written() {
+fn an_update_whose_checkpoint_fails_is_neither_acknowledged_nor_forwarded_until_a_retry_is_written() {
     let mut core = AgentCore::new(config(), Some("a-S0".into()));
     register(&mut core, secs(0));
     core.stream_event(
@@ -375,15 +380,30 @@ fn an_update_whose_checkpoint_fails_is_neither_acknowledged_nor_forwarded_until_
     // The checkpoint store fails: the executor must not be told the update is safe, and the
     // master must not see an update that a restart would lose.
     core.executor_call(secs(5), call.clone()).expect("update");
-    let outputs = drain_with(&mut core, false);
+    let outputs = drain_at(&mut core, secs(5), false);
     assert_eq!(acknowledged_to_executor(&outputs), 0, "{outputs:?}");
     assert_eq!(forwarded_to_master(&outputs), 0, "{outputs:?}");
     assert_eq!(core.counters().unrecorded_status_updates, 1);
     assert_eq!(core.frameworks()[FW].executors["t1"].tasks["t1"].state, TaskState::TaskStaging);
+    // A resend by the executor changes nothing while the record is not written.
+    core.executor_call(secs(5), call).expect("resent update");
+    assert_eq!(acknowledged_to_executor(&drain_at(&mut core, secs(5), false)), 0);
 
-    // The executor sends it again (it kept it, unacknowledged); this time the write works.
-    core.executor_call(secs(6), call).expect("resent update");
-    let outputs = drain(&mut core);
+    // The agent writes the record again after a second, then two, while the store fails...
+    let mut retried = Vec::new();
+    for _ in 0..2 {
+        let at = core.poll_timeout().expect("a retry is due");
+        core.handle_timeout(at);
+        let outputs = drain_at(&mut core, at, false);
+        assert!(outputs.iter().any(|o| matches!(o, Output::CheckpointUpdate { .. })), "{outputs:?}");
+        assert_eq!(forwarded_to_master(&outputs), 0);
+        retried.push(at);
+    }
+    assert!(retried[1].saturating_since(retried[0]) > std::time::Duration::from_secs(1), "backoff");
+    // ...and once the store works, the update is acknowledged and forwarded, record first.
+    let at = core.poll_timeout().expect("a retry is due");
+    core.handle_timeout(at);
+    let outputs = drain_at(&mut core, at, true);
     assert_eq!(acknowledged_to_executor(&outputs), 1, "{outputs:?}");
     assert_eq!(forwarded_to_master(&outputs), 1, "{outputs:?}");
     let acks = outputs.iter().position(|o| matches!(o, Output::ToExecutor { .. }));
