@@ -52,9 +52,9 @@ pub struct Agent {
     /// KILLs for tasks here that arrived while the agent was disconnected, re-sent when it
     /// re-registers (framework id, task id) → kill.
     pub(crate) pending_kills: BTreeMap<(String, String), agent_event::KillTask>,
-    /// Live tasks here whose resources could not be read (framework id, task id): while any
-    /// runs, nothing of this agent is offered.
-    pub(crate) quarantined: BTreeSet<(String, String)>,
+    /// Live tasks and executors here whose resources could not be read (framework id, which):
+    /// while any runs, nothing of this agent is offered.
+    pub(crate) quarantined: BTreeSet<(String, Unaccounted)>,
 }
 
 impl Agent {
@@ -120,6 +120,13 @@ pub(crate) enum PendingOp {
     Removed {
         agent_id: String,
     },
+}
+
+/// A task or executor whose resources could not be read.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub(crate) enum Unaccounted {
+    Task(String),
+    Executor(String),
 }
 
 impl Master {
@@ -456,6 +463,7 @@ impl Master {
             self.allocator.recover(framework_id, agent_id, &resources, None, now);
             self.allocate_soon();
         }
+        self.end_quarantine(agent_id, framework_id, Unaccounted::Executor(executor_id.to_string()));
     }
 
     /// The shell finished (or failed) a registry write.
@@ -470,9 +478,13 @@ impl Master {
             match pending {
                 PendingOp::Admit { conn, serial, .. } => {
                     self.free_agent_serials.insert(serial);
+                    self.closed_before_commit.remove(&conn);
                     self.outputs.push_back(Output::CloseAgent { conn });
                 }
-                PendingOp::Readmit { conn, .. } => self.outputs.push_back(Output::CloseAgent { conn }),
+                PendingOp::Readmit { conn, .. } => {
+                    self.closed_before_commit.remove(&conn);
+                    self.outputs.push_back(Output::CloseAgent { conn });
+                }
                 PendingOp::Unreachable { .. } | PendingOp::Removed { .. } => {
                     if self.registry_retries.is_empty() {
                         self.arm(now + self.registry_retry_backoff, Timer::RetryRegistry);
@@ -594,8 +606,17 @@ impl Master {
                 removed_frameworks.insert(framework_id);
                 continue;
             }
-            if let Ok(resources) = convert::resources_from_proto(&executor.resources) {
-                *used.entry(framework_id.clone()).or_default() += &resources;
+            match convert::resources_from_proto(&executor.resources) {
+                Ok(resources) => *used.entry(framework_id.clone()).or_default() += &resources,
+                Err(reason) => {
+                    let executor_id = executor.executor_id.value.clone();
+                    self.outputs.push_back(Output::Warning(format!(
+                        "agent {agent_id} reports executor {executor_id} of framework {framework_id} \
+                         with resources that cannot be read ({reason}); no offers are made from \
+                         this agent until the executor ends"
+                    )));
+                    agent.quarantined.insert((framework_id.clone(), Unaccounted::Executor(executor_id)));
+                }
             }
             agent
                 .executors
@@ -630,7 +651,7 @@ impl Master {
                          resources that cannot be read ({reason}); no offers are made from this \
                          agent until the task ends"
                     )));
-                    agent.quarantined.insert((framework_id.clone(), task_id.clone()));
+                    agent.quarantined.insert((framework_id.clone(), Unaccounted::Task(task_id.clone())));
                 }
             }
             agent.tasks.insert((framework_id.clone(), task_id.clone()));
@@ -809,15 +830,22 @@ impl Master {
         }
     }
 
-    /// A quarantined task ended: once none is left, the agent's resources are offered again.
-    pub(crate) fn end_quarantine(&mut self, agent_id: &str, framework_id: &str, task_id: &str) {
+    /// A quarantined task or executor ended: once none is left, the agent's resources are
+    /// offered again.
+    pub(crate) fn end_quarantine(&mut self, agent_id: &str, framework_id: &str, which: Unaccounted) {
         let Some(agent) = self.agents.get_mut(agent_id) else { return };
-        if !agent.quarantined.remove(&(framework_id.to_string(), task_id.to_string())) {
-            return;
+        if agent.quarantined.remove(&(framework_id.to_string(), which)) {
+            self.lift_quarantine_if_done(agent_id);
         }
+    }
+
+    /// Offers the agent again if nothing unaccounted runs on it any more.
+    pub(crate) fn lift_quarantine_if_done(&mut self, agent_id: &str) {
+        let Some(agent) = self.agents.get(agent_id) else { return };
         if agent.quarantined.is_empty() && agent.conn.is_some() {
             self.outputs.push_back(Output::Warning(format!(
-                "agent {agent_id}: the task with unreadable resources ended; its resources are offered again"
+                "agent {agent_id}: nothing with unreadable resources runs there any more; its \
+                 resources are offered again"
             )));
             let activated = self.allocator.set_agent_active(agent_id, true);
             self.check_allocator("end an agent's quarantine", activated);

@@ -378,10 +378,19 @@ impl Master {
             };
             self.send_to_agent(&agent_id, event);
         }
+        let mut unquarantined = Vec::new();
         for agent in self.agents.values_mut() {
             agent.tasks.retain(|(fw, _)| fw != id);
             agent.executors.remove(id);
             agent.pending_kills.retain(|(fw, _), _| fw != id);
+            let quarantined = !agent.quarantined.is_empty();
+            agent.quarantined.retain(|(fw, _)| fw != id);
+            if quarantined && agent.quarantined.is_empty() {
+                unquarantined.push(agent.id.clone());
+            }
+        }
+        for agent_id in unquarantined {
+            self.lift_quarantine_if_done(&agent_id);
         }
         let tasks = std::mem::take(&mut framework.tasks);
         for (_, mut task) in tasks {

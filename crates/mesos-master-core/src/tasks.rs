@@ -10,7 +10,7 @@ use mesos_types::Time;
 use mesos_types::resources::Resources;
 
 use crate::Master;
-use crate::agents::RemovalCause;
+use crate::agents::{RemovalCause, Unaccounted};
 
 /// A task the master tracks.
 #[derive(Clone, Debug, PartialEq)]
@@ -137,7 +137,7 @@ impl Master {
         }
         if let Some(resources) = release {
             self.allocator_mut().recover(&framework_id, agent_id, &resources, None, now);
-            self.end_quarantine(agent_id, &framework_id, &task_id);
+            self.end_quarantine(agent_id, &framework_id, Unaccounted::Task(task_id.clone()));
             self.allocate_soon();
         }
         self.send_update(&framework_id, status);
@@ -370,7 +370,7 @@ impl Master {
         }
         if !task.released {
             self.allocator_mut().recover(framework_id, agent_id, &task.resources, None, now);
-            self.end_quarantine(agent_id, framework_id, task_id);
+            self.end_quarantine(agent_id, framework_id, Unaccounted::Task(task_id.to_string()));
             self.allocate_soon();
         }
         self.task_state_counter(state);

@@ -496,3 +496,35 @@ fn a_reported_task_with_unreadable_resources_quarantines_its_agent_until_it_ends
     assert_eq!(offer_resources(&offers[0]).scalar("cpus").to_f64(), 2.0);
     assert_eq!(h.master.counters().allocator_errors, 0);
 }
+
+#[test]
+fn a_quarantine_ends_when_the_framework_of_the_unreadable_task_is_removed() {
+    let mut h = Harness::new();
+    let info =
+        FrameworkInfo { failover_timeout: Some(3600.0), checkpoint: Some(true), ..framework_info("fw") };
+    let (agent, fw) = running_task(&mut h, info.clone());
+    let mut h = Harness::with(config(), h.stored.clone());
+    let info = FrameworkInfo { id: Some(FrameworkId { value: fw.id.clone() }), ..info };
+    let mut task = reported_task(&agent, &fw.id, TaskState::TaskRunning);
+    task.resources[0].scalar = None;
+    reregister(&mut h, &agent, &info, vec![task]);
+    let owner = h.subscribe(info);
+    // (This master kept its id across the restart, so a new framework needs an id of its own.)
+    let other = h.subscribe(FrameworkInfo {
+        id: Some(FrameworkId { value: "other-framework".into() }),
+        ..framework_info("other")
+    });
+    h.advance(Duration::from_secs(5));
+    assert!(h.offers(other.conn).is_empty(), "quarantined");
+    let reply = h.call(
+        &owner,
+        mesos_proto::v1::scheduler::Call {
+            r#type: Some(mesos_proto::v1::scheduler::call::Type::Teardown as i32),
+            ..Default::default()
+        },
+    );
+    assert_eq!(reply, mesos_master_core::SchedulerReply::Accepted);
+    assert_eq!(h.master.completed_frameworks().count(), 1);
+    h.advance(Duration::from_secs(5));
+    assert_eq!(h.offers(other.conn).len(), 1, "the agent is offered again once the framework is gone");
+}
