@@ -67,7 +67,8 @@ fn main() -> ExitCode {
             }
             reason = cluster.master.failed() => {
                 eprintln!("mesos-local is exiting: the master cannot go on: {reason}");
-                ExitCode::from(1)
+                // Not through the runtime's shutdown: it would wait for the hung write, if any.
+                std::process::exit(1)
             }
         }
     })

@@ -46,7 +46,8 @@ fn main() -> ExitCode {
                     }
                     reason = handle.failed() => {
                         eprintln!("mesos-master is exiting: {reason}");
-                        ExitCode::from(1)
+                        // Not through the runtime's shutdown: it would wait for the hung write, if any.
+                        std::process::exit(1)
                     }
                 }
             }

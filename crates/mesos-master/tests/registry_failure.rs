@@ -45,22 +45,40 @@ async fn failed_admissions_burn_no_agent_ids_and_the_master_reports_unhealthy_un
     let _ = child.wait();
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_master_whose_registry_stays_unwritable_exits_after_the_store_timeout() {
-    let dir = unwritable_work_dir();
-    let (mut child, addr) = spawn_master(dir.path(), &["--quiet", "--registry_store_timeout=2secs"]);
-    assert_eq!(register_once(addr, 0).await, None);
+/// Waits (up to a minute) for the master to exit; checks its status and its last words.
+fn expect_exit_naming_the_store_timeout(child: &mut std::process::Child) {
     let deadline = Instant::now() + Duration::from_secs(60);
     let status = loop {
         if let Some(status) = child.try_wait().expect("wait") {
             break status;
         }
         assert!(Instant::now() < deadline, "the master is still running long after its store timeout");
-        tokio::time::sleep(Duration::from_millis(100)).await;
+        std::thread::sleep(Duration::from_millis(100));
     };
     assert_eq!(status.code(), Some(1));
     let mut stderr = String::new();
     child.stderr.take().expect("stderr").read_to_string(&mut stderr).unwrap();
     assert!(stderr.contains("--registry_store_timeout"), "{stderr}");
     assert!(stderr.contains("--work_dir"), "the message says where to look: {stderr}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_master_whose_registry_write_hangs_exits_after_the_store_timeout() {
+    // Opening a FIFO for writing blocks until someone reads it: the write hangs.
+    let dir = tempfile::tempdir().unwrap();
+    let fifo = dir.path().join("registry.tmp");
+    let made = std::process::Command::new("mkfifo").arg(&fifo).status().expect("mkfifo");
+    assert!(made.success());
+    let (mut child, addr) = spawn_master(dir.path(), &["--quiet", "--registry_store_timeout=2secs"]);
+    let register = tokio::spawn(register_once(addr, 0));
+    expect_exit_naming_the_store_timeout(&mut child);
+    register.abort();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_master_whose_registry_stays_unwritable_exits_after_the_store_timeout() {
+    let dir = unwritable_work_dir();
+    let (mut child, addr) = spawn_master(dir.path(), &["--quiet", "--registry_store_timeout=2secs"]);
+    assert_eq!(register_once(addr, 0).await, None);
+    expect_exit_naming_the_store_timeout(&mut child);
 }

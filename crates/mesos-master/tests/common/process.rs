@@ -13,9 +13,35 @@ use prost::Message;
 
 use crate::common::{Records, post};
 
+/// A master child process, killed (by its pid) when dropped, so a failing test leaves no
+/// master behind.
+pub struct MasterChild(pub Child);
+
+impl std::ops::Deref for MasterChild {
+    type Target = Child;
+    fn deref(&self) -> &Child {
+        &self.0
+    }
+}
+
+impl std::ops::DerefMut for MasterChild {
+    fn deref_mut(&mut self) -> &mut Child {
+        &mut self.0
+    }
+}
+
+impl Drop for MasterChild {
+    fn drop(&mut self) {
+        if let Ok(None) = self.0.try_wait() {
+            let _ = self.0.kill();
+            let _ = self.0.wait();
+        }
+    }
+}
+
 /// Starts the real `mesos-master` binary on `work_dir` with `extra` flags (its log goes to
 /// stderr, piped); returns it and the address it printed.
-pub fn spawn_master(work_dir: &std::path::Path, extra: &[&str]) -> (Child, SocketAddr) {
+pub fn spawn_master(work_dir: &std::path::Path, extra: &[&str]) -> (MasterChild, SocketAddr) {
     spawn_master_with_env(work_dir, extra, &[])
 }
 
@@ -24,7 +50,7 @@ pub fn spawn_master_with_env(
     work_dir: &std::path::Path,
     extra: &[&str],
     env: &[(&str, &str)],
-) -> (Child, SocketAddr) {
+) -> (MasterChild, SocketAddr) {
     let mut child = Command::new(env!("CARGO_BIN_EXE_mesos-master"))
         .envs(env.iter().copied())
         .arg("--ip=127.0.0.1")
@@ -42,7 +68,7 @@ pub fn spawn_master_with_env(
         .split_whitespace()
         .find_map(|word| word.parse::<SocketAddr>().ok())
         .unwrap_or_else(|| panic!("no address in {line:?}"));
-    (child, addr)
+    (MasterChild(child), addr)
 }
 
 /// Registers one agent once (no retry); returns its id if the master said REGISTERED.
