@@ -52,7 +52,10 @@ const REFUSAL_LOG_INTERVAL: Duration = Duration::from_secs(10);
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Limits {
     /// Longest time from the start of a request (the connection's accept, or the first byte
-    /// after the previous response) until its header is complete (`--http_header_read_timeout`).
+    /// after the previous response) until its header is complete, and again from then until
+    /// its handler answers, so neither a trickled header nor a trickled body holds a
+    /// connection (`--http_header_read_timeout`). A response being sent, such as an event
+    /// stream, is not limited.
     pub header_read_timeout: Duration,
     /// Longest time a kept-alive connection may wait for its next request, counted only while
     /// no request is being served and no response (such as an event stream) is still being
@@ -93,7 +96,8 @@ pub const fn flag_specs(body_default: &'static str) -> [mesos_flags::Spec; 4] {
             "http_header_read_timeout",
             Some("30secs"),
             "mesos-rs only: close a connection whose request header is not complete this long after \
-             it began (or after the connection opened)",
+             it began (or after the connection opened), or whose request is not answered this long \
+             after its header (a body sent too slowly)",
         ),
         Spec::value(
             "http_idle_timeout",
@@ -318,7 +322,11 @@ const EPERM: i32 = 1;
 enum Phase {
     /// Waiting for a request's header to complete, since `since`.
     Header { since: Instant },
-    /// A request is being served or its response sent: no timeout applies.
+    /// A request's header is complete and its handler has not answered yet, since `since`
+    /// (it may still be reading a body the client trickles in): the header timeout applies
+    /// again, so a slow body cannot hold the connection either.
+    Handling { since: Instant },
+    /// A response is being sent (an event stream may take forever): no timeout applies.
     Busy,
     /// Kept alive with nothing in flight and no byte of a next request yet, since `since`.
     Idle { since: Instant },
@@ -368,9 +376,18 @@ impl Activity {
     fn request_started(self: &Arc<Activity>) -> InFlight {
         self.update(|phase, in_flight| {
             *in_flight += 1;
-            *phase = Phase::Busy;
+            *phase = Phase::Handling { since: Instant::now() };
         });
         InFlight(self.clone())
+    }
+
+    /// The handler answered: its response is being sent.
+    fn responded(&self) {
+        self.update(|phase, _| {
+            if let Phase::Handling { .. } = phase {
+                *phase = Phase::Busy;
+            }
+        });
     }
 }
 
@@ -494,6 +511,7 @@ where
             } else {
                 handler(request).await.map(|body| body.map_err(Into::into).boxed_unsync())
             };
+            in_flight.0.responded();
             Ok::<_, Infallible>(response.map(|inner| TrackedBody { inner, in_flight: Some(in_flight) }))
         }
     });
@@ -527,7 +545,7 @@ where
 /// When the connection in `phase` is closed, if nothing happens before.
 fn deadline(phase: Phase, limits: &Limits) -> Option<Instant> {
     match phase {
-        Phase::Header { since } => Some(since + limits.header_read_timeout),
+        Phase::Header { since } | Phase::Handling { since } => Some(since + limits.header_read_timeout),
         Phase::Idle { since } => limits.idle_timeout.map(|idle| since + idle),
         Phase::Busy => None,
     }
@@ -655,6 +673,36 @@ mod tests {
         // A prompt client is served throughout.
         let mut prompt = TcpStream::connect(addr).await.unwrap();
         assert!(exchange(&mut prompt, GET).await.contains("ok 0"));
+    }
+
+    #[tokio::test]
+    async fn a_trickled_body_is_closed_after_the_header_timeout_but_a_stream_lives_on() {
+        let addr = start(limits(300, None, 100)).await;
+        let mut slow = TcpStream::connect(addr).await.unwrap();
+        slow.write_all(b"POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 90\r\n\r\nab").await.unwrap();
+        let started = Instant::now();
+        // One byte every 40ms would take 3.5s to complete the body (under the 100-byte limit):
+        // the server must close the connection while the trickle goes on, so writes fail.
+        let mut closed_during_trickle = false;
+        for _ in 0..88 {
+            if slow.write_all(b"a").await.is_err() {
+                closed_during_trickle = true;
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(40)).await;
+        }
+        assert!(closed_during_trickle, "a trickling body kept its connection open");
+        assert!(started.elapsed() >= Duration::from_millis(300), "closed before the timeout");
+        // A response that streams for longer than the timeout is not cut off.
+        let mut stream = TcpStream::connect(addr).await.unwrap();
+        stream.write_all(b"GET /stream HTTP/1.1\r\nHost: x\r\n\r\n").await.unwrap();
+        let mut chunk = [0u8; 4096];
+        let began = Instant::now();
+        while began.elapsed() < Duration::from_millis(900) {
+            let n =
+                tokio::time::timeout(Duration::from_secs(5), stream.read(&mut chunk)).await.unwrap().unwrap();
+            assert!(n > 0, "the stream was closed");
+        }
     }
 
     #[tokio::test]
