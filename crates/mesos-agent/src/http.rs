@@ -42,6 +42,8 @@ pub struct AgentView {
     pub files: crate::files::Files,
     /// `--work_dir`.
     pub work_dir: String,
+    /// Which usage figures `--isolation` reports.
+    pub reported: crate::state::Reported,
     /// The driver, for the executor API and live state.
     pub driver: tokio::sync::mpsc::UnboundedSender<crate::Input>,
 }
@@ -176,11 +178,12 @@ pub async fn handle(request: Request<Incoming>, view: Arc<AgentView>) -> Respons
                 .await
                 .unwrap_or_default();
             let containers = path == "/containers";
+            let reported = view.reported;
             let answer = query(&view, move |core, handles| {
                 if containers {
-                    crate::state::containers(core, handles, &processes)
+                    crate::state::containers(core, handles, &processes, reported)
                 } else {
-                    crate::state::monitor(core, handles, &processes)
+                    crate::state::monitor(core, handles, &processes, reported)
                 }
             });
             match answer.await {

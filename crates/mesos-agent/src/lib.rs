@@ -204,6 +204,7 @@ pub async fn start(flags: AgentFlags, seed: u64) -> Result<AgentHandle, StartErr
         master_hostname: std::sync::Mutex::new(None),
         files: files::Files::new(),
         work_dir: flags.work_dir.display().to_string(),
+        reported: state::Reported::from_isolation(&flags.isolation),
     });
     if let Some(dir) = &flags.log_dir {
         view.files.attach("/slave/log", dir);

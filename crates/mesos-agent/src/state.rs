@@ -108,10 +108,36 @@ fn task(record: &TaskRecord, executor: &Executor, framework_id: &str, agent_id: 
     })
 }
 
+/// Which usage figures the agent reports, from `--isolation`: as in Mesos, CPU times come
+/// from the `posix/cpu` isolator and memory from `posix/mem`; without one, its figures are
+/// left out (the limits are always there).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Reported {
+    /// `posix/cpu`: `cpus_user_time_secs`, `cpus_system_time_secs`.
+    pub cpu: bool,
+    /// `posix/mem`: `mem_rss_bytes`.
+    pub mem: bool,
+}
+
+impl Reported {
+    /// What the isolators named in `isolation` report.
+    pub fn from_isolation(isolation: &[String]) -> Reported {
+        Reported {
+            cpu: isolation.iter().any(|i| i == "posix/cpu"),
+            mem: isolation.iter().any(|i| i == "posix/mem"),
+        }
+    }
+}
+
 /// `/containers`: every live executor container with its usage, from `processes`.
-pub fn containers(core: &AgentCore, handles: &Containers, processes: &ProcessTable) -> Value {
+pub fn containers(
+    core: &AgentCore,
+    handles: &Containers,
+    processes: &ProcessTable,
+    reported: Reported,
+) -> Value {
     live_executors(core, handles, processes, |framework_id, executor, pid, processes| {
-        let mut entry = executor_entry(framework_id, executor, pid, processes);
+        let mut entry = executor_entry(framework_id, executor, pid, processes, reported);
         entry["container_id"] = json!(executor.container_id);
         entry["status"] = json!({ "executor_pid": pid });
         entry
@@ -119,8 +145,15 @@ pub fn containers(core: &AgentCore, handles: &Containers, processes: &ProcessTab
 }
 
 /// `/monitor/statistics`: usage per running executor, from `processes`.
-pub fn monitor(core: &AgentCore, handles: &Containers, processes: &ProcessTable) -> Value {
-    live_executors(core, handles, processes, executor_entry)
+pub fn monitor(
+    core: &AgentCore,
+    handles: &Containers,
+    processes: &ProcessTable,
+    reported: Reported,
+) -> Value {
+    live_executors(core, handles, processes, |framework_id, executor, pid, processes| {
+        executor_entry(framework_id, executor, pid, processes, reported)
+    })
 }
 
 fn live_executors(
@@ -140,20 +173,26 @@ fn live_executors(
     Value::Array(out)
 }
 
-fn executor_entry(framework_id: &str, executor: &Executor, pid: u32, processes: &ProcessTable) -> Value {
+fn executor_entry(
+    framework_id: &str,
+    executor: &Executor,
+    pid: u32,
+    processes: &ProcessTable,
+    reported: Reported,
+) -> Value {
     json!({
         "framework_id": framework_id,
         "executor_id": executor.info.executor_id.value,
         "executor_name": executor.info.name.clone().unwrap_or_default(),
         "source": executor.info.source.clone().unwrap_or_default(),
-        "statistics": statistics(executor, pid, processes),
+        "statistics": statistics(executor, pid, processes, reported),
     })
 }
 
 /// Mesos' ResourceStatistics fields for an executor whose main process is `pid`: the limits
 /// are the executor's and its tasks' resources, the usage is that of every process in its
 /// container (its session and process group).
-fn statistics(executor: &Executor, pid: u32, processes: &ProcessTable) -> Value {
+fn statistics(executor: &Executor, pid: u32, processes: &ProcessTable, reported: Reported) -> Value {
     let now = crate::now().as_nanos() as f64 / 1e9;
     let mut cpus = scalar(&executor.info.resources, "cpus");
     let mut mem = scalar(&executor.info.resources, "mem");
@@ -163,14 +202,19 @@ fn statistics(executor: &Executor, pid: u32, processes: &ProcessTable) -> Value 
     }
     let usage = if pid == 0 { None } else { processes.container_usage(pid) };
     let usage = usage.unwrap_or_default();
-    json!({
+    let mut statistics = json!({
         "timestamp": now,
         "cpus_limit": cpus,
         "mem_limit_bytes": (mem * 1024.0 * 1024.0) as u64,
-        "cpus_user_time_secs": usage.cpus_user_time_secs,
-        "cpus_system_time_secs": usage.cpus_system_time_secs,
-        "mem_rss_bytes": usage.mem_rss_bytes,
-    })
+    });
+    if reported.cpu {
+        statistics["cpus_user_time_secs"] = json!(usage.cpus_user_time_secs);
+        statistics["cpus_system_time_secs"] = json!(usage.cpus_system_time_secs);
+    }
+    if reported.mem {
+        statistics["mem_rss_bytes"] = json!(usage.mem_rss_bytes);
+    }
+    statistics
 }
 
 fn scalar(resources: &[mesos_proto::v1::Resource], name: &str) -> f64 {

@@ -528,3 +528,20 @@ async fn container_usage_counts_the_processes_a_task_forks() {
     s.call("KILL", json!({"kill": {"task_id": {"value": "hog"}, "agent_id": {"value": c.agent_id}}})).await;
     s.until("hog", "TASK_KILLED").await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn usage_figures_follow_the_isolators_in_use() {
+    // Without posix/cpu and posix/mem only the limits are reported, as in Mesos.
+    let c = cluster(&["--isolation=filesystem/posix"]).await;
+    let mut s = Scheduler::subscribe(c.master.addr, json!({}), None).await;
+    s.launch(vec![task("quiet", &c.agent_id, json!({ "value": "sleep 60" }))]).await;
+    s.until("quiet", "TASK_RUNNING").await;
+    let all = get_json(c.agent.addr, "/monitor/statistics").await;
+    let entry = all.as_array().and_then(|a| a.iter().find(|e| e["executor_id"] == "quiet")).cloned();
+    let statistics = entry.map(|e| e["statistics"].clone()).unwrap_or(Value::Null);
+    assert!(statistics["cpus_limit"].as_f64().is_some(), "{all}");
+    assert!(statistics.get("cpus_user_time_secs").is_none(), "no posix/cpu: {statistics}");
+    assert!(statistics.get("mem_rss_bytes").is_none(), "no posix/mem: {statistics}");
+    s.call("KILL", json!({"kill": {"task_id": {"value": "quiet"}, "agent_id": {"value": c.agent_id}}})).await;
+    s.until("quiet", "TASK_KILLED").await;
+}
