@@ -1200,6 +1200,18 @@ impl AgentCore {
     /// A task's stream ended (its terminal update was acknowledged): it moves to the
     /// completed tasks, and its executor goes too once it has ended and holds nothing.
     pub(crate) fn task_completed(&mut self, framework_id: &str, task_id: &str) {
+        let held = self.frameworks.get(framework_id).is_some_and(|fw| {
+            fw.executors.values().any(|e| {
+                e.tasks.contains_key(task_id)
+                    || e.completed_tasks.iter().any(|t| t.info.task_id.value == task_id)
+            })
+        });
+        if !held {
+            // A task the agent never held (refused at once, or unknown when killed): no
+            // executor can repeat its update, so its ended stream need not be remembered.
+            self.updates.forget(framework_id, task_id);
+            return;
+        }
         let Some(fw) = self.frameworks.get_mut(framework_id) else { return };
         let Some((executor_id, executor)) =
             fw.executors.iter_mut().find(|(_, e)| e.tasks.contains_key(task_id))
