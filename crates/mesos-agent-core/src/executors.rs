@@ -745,7 +745,7 @@ impl AgentCore {
         }
         status.executor_id = Some(ExecutorId { value: executor_id.to_string() });
         if status.timestamp.is_none() {
-            status.timestamp = Some(seconds(now));
+            status.timestamp = Some(self.wall_seconds(now));
         }
         let task_id = status.task_id.clone();
         let uuid = status.uuid.clone().unwrap_or_default();
@@ -940,7 +940,7 @@ impl AgentCore {
             reason: Some(reason as i32),
             agent_id: self.agent_id.as_ref().map(|id| AgentId { value: id.clone() }),
             executor_id: executor_id.map(|id| ExecutorId { value: id.to_string() }),
-            timestamp: Some(seconds(now)),
+            timestamp: Some(self.wall_seconds(now)),
             uuid: Some(self.rng.uuid_bytes().to_vec()),
             ..Default::default()
         };
@@ -1396,10 +1396,6 @@ fn executor_kind(info: &ExecutorInfo) -> ExecutorKind {
 
 fn bare(kind: event::Type) -> ExecutorEvent {
     ExecutorEvent { r#type: Some(kind as i32), ..Default::default() }
-}
-
-fn seconds(now: Time) -> f64 {
-    now.as_nanos() as f64 / 1e9
 }
 
 /// "exited with status 3" / "killed by signal 9", from a wait status.

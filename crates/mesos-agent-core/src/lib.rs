@@ -234,6 +234,8 @@ pub struct AgentCore {
     /// Updates of checkpointing frameworks for tasks the agent does not hold: nothing to write,
     /// so they are taken as written as soon as they are accepted.
     unheld_updates: Vec<(StreamKey, Vec<u8>)>,
+    /// Wall-clock time minus the core's time, in nanoseconds ([`AgentCore::set_wall_clock`]).
+    wall_offset: i128,
 }
 
 /// Monotonic counts for `/metrics/snapshot` (Mesos' agent metric names in the field docs).
@@ -281,6 +283,7 @@ impl AgentCore {
             held_calls: Vec::new(),
             unrecorded_updates: BTreeMap::new(),
             unheld_updates: Vec::new(),
+            wall_offset: 0,
         }
     }
 
@@ -294,6 +297,18 @@ impl AgentCore {
     /// Counts for the agent's metrics.
     pub fn counters(&self) -> Counters {
         self.counters
+    }
+
+    /// The shell tells the core what the wall clock reads at `now`. Timers run on `now`
+    /// alone (a monotonic clock in the shell); the timestamps of status updates the agent
+    /// stamps are wall time. Until told, the two are the same.
+    pub fn set_wall_clock(&mut self, now: Time, wall: Time) {
+        self.wall_offset = i128::from(wall.as_nanos()) - i128::from(now.as_nanos());
+    }
+
+    /// The wall-clock time of the instant `at`, in seconds since the epoch.
+    pub(crate) fn wall_seconds(&self, at: Time) -> f64 {
+        (i128::from(at.as_nanos()) + self.wall_offset) as f64 / 1e9
     }
 
     /// The agent's id, once the master assigned one.

@@ -743,3 +743,23 @@ fn allocated_resources_sum_live_executors_and_their_unfinished_tasks() {
     drain(&mut core);
     assert_eq!(allocated(&core), (0.1, 32.0));
 }
+
+#[test]
+fn updates_the_agent_stamps_carry_wall_time() {
+    let mut core = agent();
+    // The wall clock reads 1000 s more than the core's (monotonic) clock.
+    core.set_wall_clock(secs(2), secs(1002));
+    let mut task = command_task("t1");
+    task.container = Some(mesos_proto::v1::ContainerInfo {
+        r#type: mesos_proto::v1::container_info::Type::Docker as i32,
+        ..Default::default()
+    });
+    let stamped: Vec<f64> = run(&mut core, task)
+        .iter()
+        .filter_map(|o| match o {
+            Output::Send(call) => call.status_update.as_ref().and_then(|u| u.status.timestamp),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(stamped, vec![1002.0]);
+}

@@ -32,6 +32,8 @@ pub struct AgentView {
     pub flags: Vec<(String, String)>,
     /// When the agent started.
     pub start_time: Time,
+    /// When the agent started, by the wall clock (shown in `/state`).
+    pub start_wall_time: Time,
     /// Live: the agent id, once registered.
     pub id: Mutex<Option<String>>,
     /// Live: whether it is registered now.
@@ -101,7 +103,7 @@ fn state(view: &AgentView, frameworks: (Value, Value)) -> Value {
         "reserved_resources": {},
         "unreserved_resources": model(&view.resources.unreserved()),
         "attributes": attributes(&view.attributes),
-        "start_time": view.start_time.as_nanos() as f64 / 1e9,
+        "start_time": view.start_wall_time.as_nanos() as f64 / 1e9,
         "flags": flags,
         "frameworks": frameworks.0,
         "completed_frameworks": frameworks.1,

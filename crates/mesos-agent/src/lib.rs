@@ -199,6 +199,7 @@ pub async fn start(flags: AgentFlags, seed: u64) -> Result<AgentHandle, StartErr
         attributes: flags.attributes.clone(),
         flags: flags.raw.clone(),
         start_time: now(),
+        start_wall_time: mesos_runtime::clock::wall_now(),
         id: std::sync::Mutex::new(recovered.clone()),
         registered: std::sync::Mutex::new(false),
         master_hostname: std::sync::Mutex::new(None),
@@ -350,6 +351,8 @@ async fn drive(
     let mut pid_files: std::collections::BTreeMap<String, std::path::PathBuf> =
         std::collections::BTreeMap::new();
     loop {
+        // Timestamps the core stamps are wall time; its timers are not (see mesos_runtime::clock).
+        core.set_wall_clock(now(), mesos_runtime::clock::wall_now());
         while let Some(output) = core.poll_output() {
             match output {
                 Output::OpenStream(call) => {

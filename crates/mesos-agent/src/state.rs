@@ -193,7 +193,7 @@ fn executor_entry(
 /// are the executor's and its tasks' resources, the usage is that of every process in its
 /// container (its session and process group).
 fn statistics(executor: &Executor, pid: u32, processes: &ProcessTable, reported: Reported) -> Value {
-    let now = crate::now().as_nanos() as f64 / 1e9;
+    let now = mesos_runtime::clock::wall_now().as_nanos() as f64 / 1e9;
     let mut cpus = scalar(&executor.info.resources, "cpus");
     let mut mem = scalar(&executor.info.resources, "mem");
     for task in executor.tasks.values().filter(|t| !t.state.is_terminal()) {

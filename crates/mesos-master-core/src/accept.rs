@@ -172,8 +172,13 @@ impl Master {
                 tasks.extend(&group.task_group.tasks);
             }
             for task in tasks {
-                let status =
-                    unlaunched_status(task, state, task_status::Reason::ReasonInvalidOffers, &message, now);
+                let status = unlaunched_status(
+                    task,
+                    state,
+                    task_status::Reason::ReasonInvalidOffers,
+                    &message,
+                    self.wall_time(now),
+                );
                 self.task_state_counter(state);
                 self.send_update(framework_id, status);
             }
@@ -194,7 +199,7 @@ impl Master {
         reason: task_status::Reason,
         message: &str,
     ) {
-        let status = unlaunched_status(task, TaskState::TaskError, reason, message, now);
+        let status = unlaunched_status(task, TaskState::TaskError, reason, message, self.wall_time(now));
         self.task_state_counter(TaskState::TaskError);
         self.send_update(framework_id, status);
     }
@@ -702,13 +707,14 @@ fn validate_group_executor(executor: &ExecutorInfo, tasks: &[TaskInfo]) -> Resul
     Ok(())
 }
 
-/// The status of a task that never reached an agent: master-generated, no uuid.
+/// The status of a task that never reached an agent: master-generated, no uuid, stamped
+/// with the wall-clock time `wall`.
 fn unlaunched_status(
     task: &TaskInfo,
     state: TaskState,
     reason: task_status::Reason,
     message: &str,
-    now: Time,
+    wall: Time,
 ) -> TaskStatus {
     TaskStatus {
         task_id: task.task_id.clone(),
@@ -718,7 +724,7 @@ fn unlaunched_status(
         reason: Some(reason as i32),
         agent_id: Some(task.agent_id.clone()),
         executor_id: task.executor.as_ref().map(|e| e.executor_id.clone()),
-        timestamp: Some(now.as_nanos() as f64 / 1e9),
+        timestamp: Some(wall.as_nanos() as f64 / 1e9),
         ..Default::default()
     }
 }

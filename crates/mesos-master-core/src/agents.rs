@@ -875,7 +875,7 @@ impl Master {
         }
         let operation = Operation::MarkUnreachable {
             agent_id: agent_id.to_string(),
-            timestamp_nanos: now.as_nanos() as i64,
+            timestamp_nanos: self.wall_time(now).as_nanos() as i64,
         };
         self.persist(operation, PendingOp::Unreachable { agent_id: agent_id.to_string() });
     }
@@ -894,7 +894,7 @@ impl Master {
     fn agent_unreachable(&mut self, now: Time, agent_id: &str) {
         self.apply_registry(Operation::MarkUnreachable {
             agent_id: agent_id.to_string(),
-            timestamp_nanos: now.as_nanos() as i64,
+            timestamp_nanos: self.wall_time(now).as_nanos() as i64,
         });
         if !self.agents.contains_key(agent_id) {
             return;

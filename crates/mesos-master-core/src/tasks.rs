@@ -102,7 +102,7 @@ impl Master {
         self.counters.valid_status_updates += 1;
         status.agent_id = Some(AgentId { value: agent_id.to_string() });
         if status.timestamp.is_none() {
-            status.timestamp = Some(Self::wall_seconds(now));
+            status.timestamp = Some(self.wall_seconds(now));
         }
         let latest = update.latest_state.unwrap_or(status.state);
         let task_id = status.task_id.value.clone();
@@ -288,7 +288,7 @@ impl Master {
                     source: Some(task_status::Source::SourceMaster as i32),
                     reason: Some(task_status::Reason::ReasonReconciliation as i32),
                     agent_id: wanted.agent_id.clone(),
-                    timestamp: Some(Self::wall_seconds(now)),
+                    timestamp: Some(self.wall_seconds(now)),
                     ..Default::default()
                 };
                 if state == TaskState::TaskUnreachable
@@ -313,7 +313,7 @@ impl Master {
             now,
         );
         if let Some(at) = task.unreachable_time {
-            status.unreachable_time = Some(TimeInfo { nanoseconds: at.as_nanos() as i64 });
+            status.unreachable_time = Some(TimeInfo { nanoseconds: self.wall_time(at).as_nanos() as i64 });
         }
         status
     }
@@ -337,7 +337,7 @@ impl Master {
             reason: Some(reason as i32),
             agent_id: Some(task.task.agent_id.clone()),
             executor_id: task.task.executor_id.clone(),
-            timestamp: Some(Self::wall_seconds(now)),
+            timestamp: Some(self.wall_seconds(now)),
             healthy: last.and_then(|s| s.healthy),
             check_status: last.and_then(|s| s.check_status),
             container_status: last.and_then(|s| s.container_status.clone()),
@@ -418,7 +418,8 @@ impl Master {
             task.released = true;
             let mut status = self.master_status(&task, state, reason, message, now);
             if cause == RemovalCause::Unreachable {
-                status.unreachable_time = Some(TimeInfo { nanoseconds: now.as_nanos() as i64 });
+                status.unreachable_time =
+                    Some(TimeInfo { nanoseconds: self.wall_time(now).as_nanos() as i64 });
                 task.unreachable_time = Some(now);
                 task.task.state = TaskState::TaskUnreachable as i32;
             } else {

@@ -914,3 +914,30 @@ fn limits_need_requests_below_them_on_agents_that_support_limits() {
     assert_eq!(ids, vec!["below", "gpus"], "{updates:?}");
     assert_eq!(h.agent_events_of(conn, agent_event::Type::RunTask).len(), 2);
 }
+
+#[test]
+fn timestamps_are_wall_time_while_timers_follow_the_core_clock() {
+    let mut h = Harness::new();
+    let fw = h.subscribe(framework_info("fw"));
+    // The wall clock reads 1000 s more than the core's (monotonic) clock.
+    let wall = h.now + Duration::from_secs(1000);
+    h.master.set_wall_clock(h.now, wall);
+    h.call(
+        &fw,
+        Call {
+            r#type: Some(call::Type::Reconcile as i32),
+            reconcile: Some(call::Reconcile {
+                tasks: vec![call::reconcile::Task {
+                    task_id: TaskId { value: "ghost".into() },
+                    agent_id: None,
+                }],
+            }),
+            ..Default::default()
+        },
+    );
+    let updates = h.updates(fw.conn);
+    assert_eq!(updates.len(), 1, "{updates:?}");
+    let stamped = updates[0].timestamp.expect("a timestamp");
+    assert_eq!(stamped, wall.as_nanos() as f64 / 1e9);
+    assert_eq!(h.master.wall_time(h.master.start_time()), h.master.start_time() + Duration::from_secs(1000));
+}

@@ -116,7 +116,9 @@ pub async fn run(
             () = sleep => {}
         }
         if master.poll_timeout().is_some_and(|at| at <= now()) {
-            master.handle_timeout(now());
+            let at = now();
+            master.set_wall_clock(at, mesos_runtime::clock::wall_now());
+            master.handle_timeout(at);
         }
         drain(&mut master, &mut scheduler_streams, &mut agent_streams, &registrar);
     }
@@ -129,6 +131,7 @@ fn handle(
     agent_streams: &mut HashMap<ConnId, Sink>,
 ) {
     let at = now();
+    master.set_wall_clock(at, mesos_runtime::clock::wall_now());
     match command {
         Command::Scheduler { call, stream_header, conn, sink, reply } => {
             if let Some(sink) = sink {

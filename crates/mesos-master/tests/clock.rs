@@ -1,5 +1,6 @@
 //! The real master binary under a stepped wall clock: its timers run on a monotonic clock, so
-//! stepping the system clock forward does not fire a framework's failover timeout early.
+//! stepping the system clock forward does not fire a framework's failover timeout early, while
+//! the times it shows follow the wall clock.
 //!
 //! The step is made with libfaketime (Debian's `libfaketime`, installed by
 //! `scripts/test-deps.sh`), preloaded into the master only: its wall clock (CLOCK_REALTIME)
@@ -64,6 +65,7 @@ async fn stepping_the_wall_clock_forward_does_not_fire_a_failover_timeout() {
         tokio::time::sleep(Duration::from_millis(250)).await;
     }
 
+    let start_before = get_json(addr, "/master/state").await["start_time"].as_f64().unwrap();
     // The system clock jumps two hours ahead.
     std::fs::write(&offset, "+2h\n").unwrap();
     for _ in 0..5 {
@@ -73,6 +75,9 @@ async fn stepping_the_wall_clock_forward_does_not_fire_a_failover_timeout() {
             state["frameworks"].as_array().unwrap().iter().filter_map(|f| f["id"].as_str()).collect();
         assert_eq!(active, vec![id.as_str()], "the framework is still within its failover timeout: {state}");
     }
+    // Times shown to users are wall time, so they moved with the clock.
+    let start_after = get_json(addr, "/master/state").await["start_time"].as_f64().unwrap();
+    assert!(start_after - start_before > 7000.0, "start_time {start_before} -> {start_after}");
     // The master did see the stepped clock (so this test would catch timers on the wall
     // clock): its HTTP `Date` header is two hours ahead.
     let response = get(addr, "/master/health").await;

@@ -1,11 +1,12 @@
 //! The shells' clock.
 //!
-//! Cores arm their timers (pings, failover timeouts, offer timeouts, retries) in the same
-//! [`Time`] their inputs carry, and they also show it to users as timestamps. Reading the wall
-//! clock for it would let a clock step (an NTP correction, an operator's `date -s`) fire every
-//! timeout at once or stall them all. So time here is monotonic: the wall clock read once, when
-//! the process first asks, plus the monotonic time elapsed since. Timestamps are then true wall
-//! time until the system clock is stepped, and off by that step afterwards; timers never are.
+//! Cores arm their timers (pings, failover timeouts, offer timeouts, retries) in the [`Time`]
+//! their inputs carry. Reading the wall clock for it would let a clock step (an NTP
+//! correction, an operator's `date -s`) fire every timeout at once or stall them all. So
+//! [`now`] is monotonic: the wall clock read once, when the process first asks, plus the
+//! monotonic time elapsed since. Timestamps shown to users are wall time all the same: the
+//! shells tell their cores what the wall clock reads ([`wall_now`]) next to each `now`, and
+//! the cores stamp with that.
 
 use std::sync::OnceLock;
 use std::time::{Instant, SystemTime, UNIX_EPOCH};
