@@ -156,6 +156,18 @@ fn acknowledge_running(core: &mut AgentCore) -> Vec<Output> {
     drain(core)
 }
 
+/// The master sends RUN_TASK for the checkpointing framework.
+fn run_task(core: &mut AgentCore, at: Time, task: TaskInfo) {
+    core.stream_event(
+        at,
+        AgentEvent {
+            r#type: Some(agent_event::Type::RunTask as i32),
+            run_task: Some(RunTask { framework: framework(), task }),
+            ..Default::default()
+        },
+    );
+}
+
 /// Starts a recovered agent and registers it at the first attempt.
 fn register(core: &mut AgentCore, at: Time) -> Vec<Output> {
     core.start(at);
@@ -171,14 +183,7 @@ fn register(core: &mut AgentCore, at: Time) -> Vec<Output> {
 fn a_checkpointing_frameworks_task_leaves_every_record_needed_to_recover_it() {
     let mut core = AgentCore::new(config(), Some("a-S0".into()));
     register(&mut core, secs(0));
-    core.stream_event(
-        secs(3),
-        AgentEvent {
-            r#type: Some(agent_event::Type::RunTask as i32),
-            run_task: Some(RunTask { framework: framework(), task: task("t1") }),
-            ..Default::default()
-        },
-    );
+    run_task(&mut core, secs(3), task("t1"));
     let outputs = drain(&mut core);
     assert!(outputs.iter().any(|o| matches!(o, Output::CheckpointFramework(_))));
     assert!(
@@ -355,14 +360,7 @@ fn forwarded_to_master(outputs: &[Output]) -> usize {
 fn an_update_whose_checkpoint_fails_is_neither_acknowledged_nor_forwarded_until_a_retry_is_written() {
     let mut core = AgentCore::new(config(), Some("a-S0".into()));
     register(&mut core, secs(0));
-    core.stream_event(
-        secs(3),
-        AgentEvent {
-            r#type: Some(agent_event::Type::RunTask as i32),
-            run_task: Some(RunTask { framework: framework(), task: task("t1") }),
-            ..Default::default()
-        },
-    );
+    run_task(&mut core, secs(3), task("t1"));
     drain(&mut core);
     let mut call = mesos_proto::v1::executor::Call {
         executor_id: ExecutorId { value: "t1".into() },
@@ -416,14 +414,7 @@ fn an_update_whose_checkpoint_fails_is_neither_acknowledged_nor_forwarded_until_
 fn an_agent_generated_update_whose_checkpoint_fails_still_reaches_the_master() {
     let mut core = AgentCore::new(config(), Some("a-S0".into()));
     register(&mut core, secs(0));
-    core.stream_event(
-        secs(3),
-        AgentEvent {
-            r#type: Some(agent_event::Type::RunTask as i32),
-            run_task: Some(RunTask { framework: framework(), task: task("t1") }),
-            ..Default::default()
-        },
-    );
+    run_task(&mut core, secs(3), task("t1"));
     let container = drain(&mut core)
         .into_iter()
         .find_map(|o| match o {
@@ -448,14 +439,7 @@ fn an_update_for_a_task_the_agent_does_not_hold_needs_no_checkpoint_and_is_forwa
         r#type: mesos_proto::v1::container_info::Type::Docker as i32,
         ..Default::default()
     });
-    core.stream_event(
-        secs(3),
-        AgentEvent {
-            r#type: Some(agent_event::Type::RunTask as i32),
-            run_task: Some(RunTask { framework: framework(), task: docker }),
-            ..Default::default()
-        },
-    );
+    run_task(&mut core, secs(3), docker);
     let outputs = drain_with(&mut core, false);
     assert!(!outputs.iter().any(|o| matches!(o, Output::CheckpointUpdate { .. })), "{outputs:?}");
     assert_eq!(forwarded_to_master(&outputs), 1, "{outputs:?}");

@@ -2,6 +2,9 @@
 //! `--max_http_body_size` with 413 (declared ones before they are sent, chunked ones at the
 //! limit), and the agent's server cuts off slow headers like the master's.
 
+#[path = "../../mesos-master/tests/common/mod.rs"]
+mod common;
+
 use std::io::{BufRead, BufReader};
 use std::net::SocketAddr;
 use std::process::{Child, Command, Stdio};
@@ -60,33 +63,10 @@ impl Drop for AgentProcess {
     }
 }
 
-/// Sends `request` and returns the response's head and (Content-Length) body.
+/// Sends `request` on a fresh connection and returns the response's head and body.
 async fn exchange(addr: SocketAddr, request: &[u8]) -> String {
     let mut stream = TcpStream::connect(addr).await.expect("connect");
-    stream.write_all(request).await.expect("send");
-    let mut response = Vec::new();
-    let mut chunk = [0u8; 4096];
-    loop {
-        let text = String::from_utf8_lossy(&response).into_owned();
-        if let Some(end) = text.find("\r\n\r\n") {
-            let length = text[..end]
-                .lines()
-                .find_map(|l| {
-                    l.to_ascii_lowercase().strip_prefix("content-length:").map(|v| v.trim().to_string())
-                })
-                .and_then(|v| v.parse::<usize>().ok())
-                .unwrap_or(0);
-            if response.len() >= end + 4 + length {
-                return text;
-            }
-        }
-        let n = tokio::time::timeout(Duration::from_secs(10), stream.read(&mut chunk))
-            .await
-            .expect("a response within 10s")
-            .expect("read");
-        assert!(n > 0, "closed mid-response after {:?}", String::from_utf8_lossy(&response));
-        response.extend_from_slice(&chunk[..n]);
-    }
+    common::raw_exchange(&mut stream, request).await
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -468,8 +468,10 @@ fn a_failed_unreachable_write_is_retried_with_backoff_until_it_commits() {
     assert_eq!(h.master.agents().count(), 0);
 }
 
-#[test]
-fn a_reported_task_with_unreadable_resources_quarantines_its_agent_until_it_ends() {
+/// A master restarted under a checkpointing framework's running task: the agent re-registers
+/// reporting that task with a scalar resource that has no value. Returns the new harness, the
+/// agent (on its new stream) and the framework's info with its id.
+fn restarted_with_an_unreadable_task() -> (Harness, TestAgent, FrameworkInfo) {
     let mut h = Harness::new();
     let info =
         FrameworkInfo { failover_timeout: Some(3600.0), checkpoint: Some(true), ..framework_info("fw") };
@@ -480,6 +482,13 @@ fn a_reported_task_with_unreadable_resources_quarantines_its_agent_until_it_ends
     task.resources[0].scalar = None; // a scalar resource without its value
     let (conn, stream_id) = reregister(&mut h, &agent, &info, vec![task]);
     assert_eq!(h.agent_events_of(conn, agent_event::Type::Reregistered).len(), 1);
+    (h, TestAgent { conn, stream_id, ..agent }, info)
+}
+
+#[test]
+fn a_reported_task_with_unreadable_resources_quarantines_its_agent_until_it_ends() {
+    let (mut h, agent, info) = restarted_with_an_unreadable_task();
+    let fw_id = info.id.clone().unwrap().value;
     let warned = h.outputs.iter().any(
         |o| matches!(o, mesos_master_core::Output::Warning(w) if w.contains("t1") && w.contains("cannot be read")),
     );
@@ -488,8 +497,7 @@ fn a_reported_task_with_unreadable_resources_quarantines_its_agent_until_it_ends
     h.advance(Duration::from_secs(5));
     assert!(h.offers(again.conn).is_empty(), "nothing of the agent is offered while the task runs");
     // The task ends: the agent is offered again, whole.
-    let agent = TestAgent { conn, stream_id, ..agent };
-    h.agent_update(&agent, &fw.id, "t1", TaskState::TaskFinished);
+    h.agent_update(&agent, &fw_id, "t1", TaskState::TaskFinished);
     h.advance(Duration::from_secs(5));
     let offers = h.offers(again.conn);
     assert_eq!(offers.len(), 1, "{offers:?}");
@@ -499,15 +507,7 @@ fn a_reported_task_with_unreadable_resources_quarantines_its_agent_until_it_ends
 
 #[test]
 fn a_quarantine_ends_when_the_framework_of_the_unreadable_task_is_removed() {
-    let mut h = Harness::new();
-    let info =
-        FrameworkInfo { failover_timeout: Some(3600.0), checkpoint: Some(true), ..framework_info("fw") };
-    let (agent, fw) = running_task(&mut h, info.clone());
-    let mut h = Harness::with(config(), h.stored.clone());
-    let info = FrameworkInfo { id: Some(FrameworkId { value: fw.id.clone() }), ..info };
-    let mut task = reported_task(&agent, &fw.id, TaskState::TaskRunning);
-    task.resources[0].scalar = None;
-    reregister(&mut h, &agent, &info, vec![task]);
+    let (mut h, _agent, info) = restarted_with_an_unreadable_task();
     let owner = h.subscribe(info);
     // (This master kept its id across the restart, so a new framework needs an id of its own.)
     let other = h.subscribe(FrameworkInfo {

@@ -10,6 +10,7 @@ use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
+use common::raw_exchange;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
 
@@ -76,41 +77,13 @@ impl Drop for MasterProcess {
 
 const HEALTH: &[u8] = b"GET /health HTTP/1.1\r\nHost: master\r\n\r\n";
 
-/// Sends `request` on `stream` and returns the response's head and (Content-Length) body.
-async fn exchange(stream: &mut TcpStream, request: &[u8]) -> String {
-    stream.write_all(request).await.expect("send");
-    let mut response = Vec::new();
-    let mut chunk = [0u8; 4096];
-    loop {
-        let text = String::from_utf8_lossy(&response).into_owned();
-        if let Some(end) = text.find("\r\n\r\n") {
-            let length = text[..end]
-                .lines()
-                .find_map(|l| {
-                    l.to_ascii_lowercase().strip_prefix("content-length:").map(|v| v.trim().to_string())
-                })
-                .and_then(|v| v.parse::<usize>().ok())
-                .unwrap_or(0);
-            if response.len() >= end + 4 + length {
-                return text;
-            }
-        }
-        let n = tokio::time::timeout(Duration::from_secs(10), stream.read(&mut chunk))
-            .await
-            .expect("a response within 10s")
-            .expect("read");
-        assert!(n > 0, "closed mid-response after {:?}", String::from_utf8_lossy(&response));
-        response.extend_from_slice(&chunk[..n]);
-    }
-}
-
 /// A `GET /health` on a fresh connection answers 200.
 async fn healthy(addr: SocketAddr) -> bool {
     let Ok(Ok(mut stream)) = tokio::time::timeout(Duration::from_secs(5), TcpStream::connect(addr)).await
     else {
         return false;
     };
-    exchange(&mut stream, HEALTH).await.starts_with("HTTP/1.1 200")
+    raw_exchange(&mut stream, HEALTH).await.starts_with("HTTP/1.1 200")
 }
 
 /// Whether the server closed `stream` (EOF or reset) within `within`.
@@ -170,7 +143,7 @@ async fn idle_connections_close_but_event_streams_stay_open() {
         MasterProcess::start(&[], &["--quiet", "--http_idle_timeout=1secs", "--allocation_interval=100ms"]);
     let addr = master.addr;
     let mut kept = TcpStream::connect(addr).await.expect("connect");
-    assert!(exchange(&mut kept, HEALTH).await.starts_with("HTTP/1.1 200"));
+    assert!(raw_exchange(&mut kept, HEALTH).await.starts_with("HTTP/1.1 200"));
     let idle_since = Instant::now();
 
     let subscribe = serde_json::json!({
@@ -209,7 +182,7 @@ async fn connections_over_the_cap_are_closed_and_logged() {
     let mut open = Vec::new();
     for _ in 0..3 {
         let mut stream = TcpStream::connect(addr).await.expect("connect");
-        assert!(exchange(&mut stream, HEALTH).await.starts_with("HTTP/1.1 200"));
+        assert!(raw_exchange(&mut stream, HEALTH).await.starts_with("HTTP/1.1 200"));
         open.push(stream);
     }
     let mut fourth = TcpStream::connect(addr).await.expect("the kernel accepts the handshake");
@@ -217,7 +190,7 @@ async fn connections_over_the_cap_are_closed_and_logged() {
     assert!(closed_within(&mut fourth, Duration::from_secs(5)).await, "connection over the cap kept open");
     for stream in &mut open {
         assert!(
-            exchange(stream, HEALTH).await.starts_with("HTTP/1.1 200"),
+            raw_exchange(stream, HEALTH).await.starts_with("HTTP/1.1 200"),
             "a connection under the cap failed"
         );
     }
@@ -264,7 +237,7 @@ async fn declared_oversized_bodies_get_413_without_sending_them() {
     let mut stream = TcpStream::connect(master.addr).await.expect("connect");
     let head = b"POST /api/v1/scheduler HTTP/1.1\r\nHost: master\r\nContent-Type: application/json\r\n\
                  Content-Length: 1025\r\n\r\n";
-    let response = exchange(&mut stream, head).await;
+    let response = raw_exchange(&mut stream, head).await;
     assert!(response.starts_with("HTTP/1.1 413"), "{response}");
     assert!(response.contains("limit of 1024 bytes"), "{response}");
     // A chunked body declares no length and is cut off at the limit once read.
@@ -275,7 +248,7 @@ async fn declared_oversized_bodies_get_413_without_sending_them() {
          Transfer-Encoding: chunked\r\n\r\n{:x}\r\n{chunk}\r\n0\r\n\r\n",
         chunk.len()
     );
-    let response = exchange(&mut stream, chunked.as_bytes()).await;
+    let response = raw_exchange(&mut stream, chunked.as_bytes()).await;
     assert!(response.starts_with("HTTP/1.1 413"), "{response}");
     assert!(healthy(master.addr).await);
 }

@@ -163,3 +163,32 @@ pub async fn register_agent(addr: SocketAddr, hostname: &str, resources: &str) -
     let id = registered.registered.expect("registered body").agent_id.value;
     (id, stream_id, events)
 }
+
+/// Sends the raw `request` bytes on `stream` and returns the response's head and (Content-Length) body.
+pub async fn raw_exchange(stream: &mut TcpStream, request: &[u8]) -> String {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    stream.write_all(request).await.expect("send");
+    let mut response = Vec::new();
+    let mut chunk = [0u8; 4096];
+    loop {
+        let text = String::from_utf8_lossy(&response).into_owned();
+        if let Some(end) = text.find("\r\n\r\n") {
+            let length = text[..end]
+                .lines()
+                .find_map(|l| {
+                    l.to_ascii_lowercase().strip_prefix("content-length:").map(|v| v.trim().to_string())
+                })
+                .and_then(|v| v.parse::<usize>().ok())
+                .unwrap_or(0);
+            if response.len() >= end + 4 + length {
+                return text;
+            }
+        }
+        let n = tokio::time::timeout(Duration::from_secs(10), stream.read(&mut chunk))
+            .await
+            .expect("a response within 10s")
+            .expect("read");
+        assert!(n > 0, "closed mid-response after {:?}", String::from_utf8_lossy(&response));
+        response.extend_from_slice(&chunk[..n]);
+    }
+}
