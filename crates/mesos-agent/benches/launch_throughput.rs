@@ -67,6 +67,7 @@ async fn cluster_rate(count: usize, window: usize) -> f64 {
     let args = vec![
         format!("--master={}", master.addr),
         format!("--work_dir={}", work.path().display()),
+        format!("--runtime_dir={}", work.path().join("run").display()),
         format!("--launcher_dir={launcher_dir}"),
         "--ip=127.0.0.1".to_string(),
         "--port=0".to_string(),

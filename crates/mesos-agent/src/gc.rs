@@ -75,11 +75,13 @@ impl SandboxGc {
     }
 }
 
-/// Used fraction of the file system holding `path`.
+/// Used fraction of the file system holding `path`: blocks in use over all blocks, as Mesos
+/// computes it. (Counting the blocks only root may use as used, `f_bavail`, would make a
+/// file system with a large reservation look nearly full and collect sandboxes at once.)
 fn disk_usage(path: &std::path::Path) -> Option<f64> {
     let stat = rustix::fs::statvfs(path).ok()?;
     if stat.f_blocks == 0 {
         return None;
     }
-    Some(1.0 - stat.f_bavail as f64 / stat.f_blocks as f64)
+    Some(stat.f_blocks.saturating_sub(stat.f_bfree) as f64 / stat.f_blocks as f64)
 }

@@ -31,6 +31,7 @@ impl AgentProcess {
         let mut child = Command::new(env!("CARGO_BIN_EXE_mesos-agent"))
             .arg(format!("--master={nowhere}"))
             .arg(format!("--work_dir={}", dir.path().display()))
+            .arg(format!("--runtime_dir={}", dir.path().join("run").display()))
             .arg(format!("--fetcher_cache_dir={}", dir.path().join("cache").display()))
             .arg(format!("--launcher_dir={}", launcher_dir.display()))
             .args(["--ip=127.0.0.1", "--port=0", "--quiet", "--resources=cpus:1;mem:128;disk:128"])

@@ -29,6 +29,7 @@ async fn master(work_dir: &std::path::Path, port: u16) -> mesos_master::MasterHa
         "--ip=127.0.0.1".to_string(),
         format!("--port={port}"),
         format!("--work_dir={}", work_dir.display()),
+        format!("--runtime_dir={}", work_dir.join("run").display()),
     ];
     let (_, flags) = MasterFlags::load(args, std::iter::empty()).expect("master flags");
     mesos_master::start(flags).await.expect("master starts")
@@ -39,6 +40,7 @@ fn agent_flags(port: u16, work_dir: &std::path::Path, extra: &[&str]) -> AgentFl
     let mut args = vec![
         format!("--master=127.0.0.1:{port}"),
         format!("--work_dir={}", work_dir.display()),
+        format!("--runtime_dir={}", work_dir.join("run").display()),
         "--registration_backoff_factor=10ms".to_string(),
         "--ip=127.0.0.1".to_string(),
         "--port=0".to_string(),

@@ -35,6 +35,7 @@ async fn cluster(extra: &[&str]) -> Cluster {
     let mut args = vec![
         format!("--master={}", master.addr),
         format!("--work_dir={}", work.path().display()),
+        format!("--runtime_dir={}", work.path().join("run").display()),
         format!("--launcher_dir={launcher_dir}"),
         format!("--fetcher_cache_dir={}", work.path().join("cache").display()),
         "--registration_backoff_factor=10ms".to_string(),

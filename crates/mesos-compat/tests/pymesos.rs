@@ -62,6 +62,7 @@ fn cluster(work: &Path) -> (String, Processes) {
             "--ip=127.0.0.1",
             &format!("--port={agent_port}"),
             &format!("--work_dir={}", work.join("agent").display()),
+            &format!("--runtime_dir={}", work.join("agent").join("run").display()),
             &format!("--launcher_dir={}", bins::launcher_dir()),
             "--registration_backoff_factor=10ms",
             "--resources=cpus:4;mem:4096;disk:4096;ports:[31000-31100]",

@@ -78,6 +78,7 @@ pub fn agent_args(master: SocketAddr, port: u16, work: &Path) -> Vec<String> {
     vec![
         format!("--master={master}"),
         format!("--work_dir={}", work.display()),
+        format!("--runtime_dir={}", work.join("run").display()),
         format!("--launcher_dir={}", launcher_dir()),
         format!("--fetcher_cache_dir={}", work.join("cache").display()),
         "--ip=127.0.0.1".to_string(),
