@@ -33,7 +33,6 @@ async fn cluster(extra: &[&str]) -> Cluster {
     let mut args = vec![
         format!("--master={}", master.addr),
         format!("--work_dir={}", work.path().join("work").display()),
-        format!("--runtime_dir={}", work.path().join("work").join("run").display()),
         format!("--runtime_dir={}", work.path().join("run").display()),
         format!("--launcher_dir={}", launcher_dir.display()),
         format!("--fetcher_cache_dir={}", work.path().join("cache").display()),
