@@ -29,7 +29,6 @@ async fn master(work_dir: &std::path::Path, port: u16) -> mesos_master::MasterHa
         "--ip=127.0.0.1".to_string(),
         format!("--port={port}"),
         format!("--work_dir={}", work_dir.display()),
-        format!("--runtime_dir={}", work_dir.join("run").display()),
     ];
     let (_, flags) = MasterFlags::load(args, std::iter::empty()).expect("master flags");
     mesos_master::start(flags).await.expect("master starts")
