@@ -120,7 +120,6 @@ async fn durable_master(work: &Path, port: u16) -> mesos_master::MasterHandle {
         "--ip=127.0.0.1".to_string(),
         format!("--port={port}"),
         format!("--work_dir={}", work.display()),
-        format!("--runtime_dir={}", work.join("run").display()),
     ];
     let (_, flags) = MasterFlags::load(args, std::iter::empty()).expect("master flags");
     mesos_master::start(flags).await.expect("master starts")
