@@ -234,8 +234,8 @@ pub struct AgentCore {
     /// Updates of checkpointing frameworks for tasks the agent does not hold: nothing to write,
     /// so they are taken as written as soon as they are accepted.
     unheld_updates: Vec<(StreamKey, Vec<u8>)>,
-    /// Wall-clock time minus the core's time, in nanoseconds ([`AgentCore::set_wall_clock`]).
-    wall_offset: i128,
+    /// What the wall clock reads, for timestamps ([`AgentCore::set_wall_clock`]).
+    wall: mesos_types::WallClock,
 }
 
 /// Monotonic counts for `/metrics/snapshot` (Mesos' agent metric names in the field docs).
@@ -283,7 +283,7 @@ impl AgentCore {
             held_calls: Vec::new(),
             unrecorded_updates: BTreeMap::new(),
             unheld_updates: Vec::new(),
-            wall_offset: 0,
+            wall: mesos_types::WallClock::default(),
         }
     }
 
@@ -303,12 +303,12 @@ impl AgentCore {
     /// alone (a monotonic clock in the shell); the timestamps of status updates the agent
     /// stamps are wall time. Until told, the two are the same.
     pub fn set_wall_clock(&mut self, now: Time, wall: Time) {
-        self.wall_offset = i128::from(wall.as_nanos()) - i128::from(now.as_nanos());
+        self.wall.set(now, wall);
     }
 
     /// The wall-clock time of the instant `at`, in seconds since the epoch.
     pub(crate) fn wall_seconds(&self, at: Time) -> f64 {
-        (i128::from(at.as_nanos()) + self.wall_offset) as f64 / 1e9
+        self.wall.seconds_at(at)
     }
 
     /// The agent's id, once the master assigned one.

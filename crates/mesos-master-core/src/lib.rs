@@ -230,8 +230,8 @@ pub struct Master {
     registry_retry_backoff: Duration,
     /// Agent id numbers whose admission failed to commit, handed out again first.
     free_agent_serials: BTreeSet<u64>,
-    /// Wall-clock time minus the core's time, in nanoseconds ([`Master::set_wall_clock`]).
-    wall_offset: i128,
+    /// What the wall clock reads, for timestamps ([`Master::set_wall_clock`]).
+    wall: mesos_types::WallClock,
     /// Agent streams that closed while their admission was still being written.
     closed_before_commit: BTreeSet<ConnId>,
     next_op: u64,
@@ -279,7 +279,7 @@ impl Master {
             registry_retries: Vec::new(),
             registry_retry_backoff: REGISTRY_RETRY_MIN,
             free_agent_serials: BTreeSet::new(),
-            wall_offset: 0,
+            wall: mesos_types::WallClock::default(),
             closed_before_commit: BTreeSet::new(),
             next_op: 0,
             outputs: VecDeque::new(),
@@ -412,22 +412,21 @@ impl Master {
         self.outputs.push_back(Output::Persist { id, operation });
     }
 
-    /// The wall-clock time at `at`, in seconds, for timestamps shown to users.
-    fn wall_seconds(&self, at: Time) -> f64 {
-        self.wall_time(at).as_nanos() as f64 / 1e9
+    /// The wall-clock time of the instant `at`, in seconds, for timestamps shown to users.
+    pub fn wall_seconds(&self, at: Time) -> f64 {
+        self.wall.seconds_at(at)
     }
 
     /// The shell tells the core what the wall clock reads at `now`. Timers run on `now`
     /// alone (a monotonic clock in the shell); timestamps shown to users and stored in the
     /// registry are wall time ([`Master::wall_time`]). Until told, the two are the same.
     pub fn set_wall_clock(&mut self, now: Time, wall: Time) {
-        self.wall_offset = i128::from(wall.as_nanos()) - i128::from(now.as_nanos());
+        self.wall.set(now, wall);
     }
 
     /// The wall-clock time of the instant `at` (as of the latest [`Master::set_wall_clock`]).
     pub fn wall_time(&self, at: Time) -> Time {
-        let nanos = (i128::from(at.as_nanos()) + self.wall_offset).clamp(0, i128::from(u64::MAX));
-        Time::from_nanos(u64::try_from(nanos).unwrap_or(u64::MAX))
+        self.wall.at(at)
     }
 
     fn new_uuid_string(&mut self) -> String {

@@ -54,11 +54,6 @@ pub fn flags(info: &StaticInfo) -> Value {
     json!({ "flags": flags })
 }
 
-/// Seconds since the epoch of a wall-clock [`Time`] (see [`Master::wall_time`]).
-fn seconds(time: Time) -> f64 {
-    time.as_nanos() as f64 / 1e9
-}
-
 /// Resources in the flat "model" form: cpus, gpus, mem, disk always present, other scalars
 /// by name, ranges as `"[a-b, c-d]"`, sets as `"{a, b}"`, revocable under `<name>_revocable`.
 pub fn model(resources: &Resources) -> Value {
@@ -203,8 +198,8 @@ fn framework_json(master: &Master, framework: &Framework) -> Value {
         "user": info.user,
         "failover_timeout": info.failover_timeout.unwrap_or(0.0),
         "checkpoint": info.checkpoint.unwrap_or(false),
-        "registered_time": seconds(master.wall_time(framework.registered_time)),
-        "unregistered_time": framework.unregistered_time.map(|t| seconds(master.wall_time(t))).unwrap_or(0.0),
+        "registered_time": master.wall_seconds(framework.registered_time),
+        "unregistered_time": framework.unregistered_time.map(|t| master.wall_seconds(t)).unwrap_or(0.0),
         "tasks": framework.tasks.values().map(task_json).collect::<Vec<_>>(),
         "unreachable_tasks": framework.unreachable_tasks.values().map(task_json).collect::<Vec<_>>(),
         "completed_tasks": framework.completed_tasks.iter().map(task_json).collect::<Vec<_>>(),
@@ -216,7 +211,7 @@ fn framework_json(master: &Master, framework: &Framework) -> Value {
         value["principal"] = json!(principal);
     }
     if let Some(at) = framework.reregistered_time {
-        value["reregistered_time"] = json!(seconds(master.wall_time(at)));
+        value["reregistered_time"] = json!(master.wall_seconds(at));
     }
     if framework.has_capability(mesos_proto::v1::framework_info::capability::Type::MultiRole) {
         value["roles"] = json!(info.roles);
@@ -260,7 +255,7 @@ fn agent_json(master: &Master, agent: &Agent, full: bool) -> Value {
         "port": port,
         "attributes": attributes_json(&agent.info),
         "pid": agent.pid,
-        "registered_time": seconds(master.wall_time(agent.registered_time)),
+        "registered_time": master.wall_seconds(agent.registered_time),
         "resources": model(&agent.total),
         "used_resources": model(&usage.used),
         "offered_resources": model(&usage.offered),
@@ -272,7 +267,7 @@ fn agent_json(master: &Master, agent: &Agent, full: bool) -> Value {
         "capabilities": agent.capabilities,
     });
     if let Some(at) = agent.reregistered_time {
-        value["reregistered_time"] = json!(seconds(master.wall_time(at)));
+        value["reregistered_time"] = json!(master.wall_seconds(at));
     }
     if let Some(domain) = &agent.info.domain {
         value["domain"] = to_json_value(domain);
@@ -312,8 +307,8 @@ pub fn state(master: &Master, _now: Time, info: &StaticInfo) -> Value {
         "build_date": "",
         "build_time": 0.0,
         "build_user": "",
-        "start_time": seconds(master.wall_time(master.start_time())),
-        "elected_time": seconds(master.wall_time(master.start_time())),
+        "start_time": master.wall_seconds(master.start_time()),
+        "elected_time": master.wall_seconds(master.start_time()),
         "id": mi.id,
         "pid": mi.pid.clone().unwrap_or_default(),
         "hostname": mi.hostname.clone().unwrap_or_default(),

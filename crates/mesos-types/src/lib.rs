@@ -12,4 +12,4 @@ pub use attributes::{Attribute, AttributeValue, Attributes};
 pub use quantities::ResourceQuantities;
 pub use resources::{Ranges, Reservation, ReservationKind, Resource, Resources, Scalar, Set, Value};
 pub use rng::Rng;
-pub use time::Time;
+pub use time::{Time, WallClock};
