@@ -889,6 +889,7 @@ impl AgentCore {
             return;
         };
         self.updates.checkpointed(now, key, uuid, true);
+        self.release_deferred_checkpoints(key);
         let task_id = status.task_id.clone();
         self.apply_update(&key.0, *status);
         if written && let Some(executor_id) = executor_id {
@@ -1087,6 +1088,39 @@ impl AgentCore {
         }
     }
 
+    /// The agent lost its master. The master reports the tasks of frameworks that do not
+    /// checkpoint lost as soon as it notices (scheduler-executor-api.md §6.10), so they must
+    /// not come back when the agent re-registers: their executors are killed and the
+    /// frameworks forgotten, with their unsent updates, before the agent talks to a master
+    /// again.
+    pub(crate) fn drop_uncheckpointed_frameworks(&mut self) {
+        let doomed: Vec<String> =
+            self.frameworks.iter().filter(|(_, f)| !f.checkpoint()).map(|(id, _)| id.clone()).collect();
+        for framework_id in doomed {
+            let Some(fw) = self.frameworks.remove(&framework_id) else { continue };
+            for executor in fw.executors.values() {
+                if let Some(connection) = executor.subscription {
+                    self.outputs.push_back(Output::CloseExecutorStream { connection });
+                }
+                if executor.state != ExecutorState::Terminated {
+                    let container_id = executor.container_id.clone();
+                    self.outputs.push_back(Output::DestroyContainer { container_id });
+                }
+            }
+            self.updates.remove_framework(&framework_id);
+            self.unrecorded_updates.retain(|(key, _), _| key.0 != framework_id);
+            self.deferred_checkpoints.retain(|key, _| key.0 != framework_id);
+            self.unheld_updates.retain(|(key, _)| key.0 != framework_id);
+            self.held_calls.retain(|call| {
+                call.executor_exited.as_ref().is_none_or(|e| e.framework_id.value != framework_id)
+            });
+            self.completed_frameworks.push(fw);
+            if self.completed_frameworks.len() > crate::MAX_COMPLETED_FRAMEWORKS {
+                self.completed_frameworks.remove(0);
+            }
+        }
+    }
+
     /// A scheduler message for an executor (best effort).
     pub(crate) fn framework_message(&mut self, message: FrameworkMessage) {
         let connection = self
@@ -1135,7 +1169,16 @@ impl AgentCore {
     /// tasks get terminal updates; the master hears of it for non-command executors.
     pub fn container_exited(&mut self, now: Time, container_id: &str, status: Option<i32>) {
         let Some((framework_id, executor_id)) = self.containers.remove(container_id) else { return };
-        let Some(fw) = self.frameworks.get_mut(&framework_id) else { return };
+        let Some(fw) = self.frameworks.get_mut(&framework_id) else {
+            // Its framework was dropped (see `drop_uncheckpointed_frameworks`): nothing to
+            // report, only the sandbox to collect.
+            self.outputs.push_back(Output::ExecutorTerminated {
+                framework_id,
+                executor_id,
+                container_id: container_id.to_string(),
+            });
+            return;
+        };
         let Some(executor) = fw.executors.get_mut(&executor_id) else { return };
         executor.state = ExecutorState::Terminated;
         self.counters.executors_terminated += 1;
@@ -1255,6 +1298,7 @@ impl AgentCore {
             if fw.terminating {
                 self.updates.remove_framework(framework_id);
                 self.unrecorded_updates.retain(|((fw, _), _), _| fw != framework_id);
+                self.deferred_checkpoints.retain(|(fw, _), _| fw != framework_id);
             }
             self.completed_frameworks.push(fw);
             if self.completed_frameworks.len() > crate::MAX_COMPLETED_FRAMEWORKS {

@@ -234,6 +234,9 @@ pub struct AgentCore {
     /// Updates of checkpointing frameworks for tasks the agent does not hold: nothing to write,
     /// so they are taken as written as soon as they are accepted.
     unheld_updates: Vec<(StreamKey, Vec<u8>)>,
+    /// Records of a task's updates that wait for an earlier update of the same task to be
+    /// written first, so the records on disk keep the order of the updates.
+    deferred_checkpoints: BTreeMap<StreamKey, VecDeque<(String, Record)>>,
     /// What the wall clock reads, for timestamps ([`AgentCore::set_wall_clock`]).
     wall: mesos_types::WallClock,
 }
@@ -283,6 +286,7 @@ impl AgentCore {
             held_calls: Vec::new(),
             unrecorded_updates: BTreeMap::new(),
             unheld_updates: Vec::new(),
+            deferred_checkpoints: BTreeMap::new(),
             wall: mesos_types::WallClock::default(),
         }
     }
@@ -347,7 +351,14 @@ impl AgentCore {
                     // executor directory to keep it in): such an update counts as written.
                     match (executor_id, record) {
                         (Some(executor_id), record) => {
-                            self.outputs.push_back(Output::CheckpointUpdate { key, executor_id, record });
+                            if self.checkpoint_must_wait(&key) {
+                                self.deferred_checkpoints
+                                    .entry(key)
+                                    .or_default()
+                                    .push_back((executor_id, record));
+                            } else {
+                                self.outputs.push_back(Output::CheckpointUpdate { key, executor_id, record });
+                            }
                         }
                         (None, Record::Update(status)) => {
                             self.unheld_updates.push((key, status.uuid.unwrap_or_default()));
@@ -368,6 +379,52 @@ impl AgentCore {
                     };
                     self.outputs.push_back(Output::Send(Box::new(call)));
                 }
+            }
+        }
+    }
+
+    /// Whether a record of `key` must wait: an earlier update of the task is not on disk yet
+    /// (its write is outstanding or failed and will be retried), or records wait already.
+    fn checkpoint_must_wait(&self, key: &StreamKey) -> bool {
+        self.deferred_checkpoints.get(key).is_some_and(|queue| !queue.is_empty())
+            || self
+                .unrecorded_updates
+                .range((key.clone(), Vec::new())..)
+                .next()
+                .is_some_and(|((k, _), _)| k == key)
+    }
+
+    /// Whether an update of `key` was handed to the shell to write and is not on disk yet
+    /// (the ones still waiting in `deferred_checkpoints` do not count).
+    fn update_unrecorded(&self, key: &StreamKey) -> bool {
+        let unrecorded = self
+            .unrecorded_updates
+            .range((key.clone(), Vec::new())..)
+            .take_while(|((k, _), _)| k == key)
+            .count();
+        let waiting = self.deferred_checkpoints.get(key).map_or(0, |queue| {
+            queue.iter().filter(|(_, record)| matches!(record, Record::Update(_))).count()
+        });
+        unrecorded > waiting
+    }
+
+    /// Writes the records that waited behind an update of `key` that is now on disk, up to
+    /// the next update record (which must be written before the ones after it).
+    pub(crate) fn release_deferred_checkpoints(&mut self, key: &StreamKey) {
+        while !self.update_unrecorded(key) {
+            let Some(queue) = self.deferred_checkpoints.get_mut(key) else { return };
+            let Some((executor_id, record)) = queue.pop_front() else {
+                self.deferred_checkpoints.remove(key);
+                return;
+            };
+            if queue.is_empty() {
+                self.deferred_checkpoints.remove(key);
+            }
+            let is_update = matches!(record, Record::Update(_));
+            self.outputs.push_back(Output::CheckpointUpdate { key: key.clone(), executor_id, record });
+            if is_update {
+                // Written when the shell reports it; the rest waits for that.
+                return;
             }
         }
     }
@@ -530,6 +587,7 @@ impl AgentCore {
 
     fn disconnected(&mut self, now: Time) {
         self.updates.disconnected();
+        self.drop_uncheckpointed_frameworks();
         self.registration = Registration::Disconnected;
         self.master_deadline = None;
         self.schedule_attempt(now);

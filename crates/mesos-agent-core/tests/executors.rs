@@ -72,15 +72,24 @@ fn command_task(id: &str) -> TaskInfo {
 }
 
 fn run(core: &mut AgentCore, task: TaskInfo) -> Vec<Output> {
+    run_for(core, framework(), task)
+}
+
+fn run_for(core: &mut AgentCore, framework: FrameworkInfo, task: TaskInfo) -> Vec<Output> {
     core.stream_event(
         secs(2),
         AgentEvent {
             r#type: Some(agent_event::Type::RunTask as i32),
-            run_task: Some(RunTask { framework: framework(), task }),
+            run_task: Some(RunTask { framework, task }),
             ..Default::default()
         },
     );
     drain(core)
+}
+
+/// The test framework with `checkpoint` set: its tasks survive a lost master connection.
+fn checkpointing_framework() -> FrameworkInfo {
+    FrameworkInfo { checkpoint: Some(true), ..framework() }
 }
 
 fn executor_call(executor: &str, kind: call::Type) -> Call {
@@ -428,11 +437,49 @@ fn shutdown_sends_shutdown_then_destroys_after_the_grace_period() {
 }
 
 #[test]
-fn reregistration_reports_the_tasks_the_agent_holds() {
+fn a_lost_master_connection_kills_the_tasks_of_frameworks_that_do_not_checkpoint() {
+    // The master reports them lost when the connection drops; they must not come back.
     let mut core = agent();
-    run(&mut core, command_task("t1"));
+    let outputs = run(&mut core, command_task("t1"));
+    let container = launched(&outputs).container_id.clone();
     subscribe(&mut core, 1, "t1");
     update(&mut core, "t1", "t1", TaskState::TaskRunning, 1);
+    core.stream_closed(secs(5));
+    let outputs = drain(&mut core);
+    assert!(outputs.contains(&Output::DestroyContainer { container_id: container.clone() }), "{outputs:?}");
+    let at = core.poll_timeout().expect("an attempt");
+    core.handle_timeout(at);
+    let call = drain(&mut core)
+        .into_iter()
+        .find_map(|o| match o {
+            Output::OpenStream(call) => Some(call),
+            _ => None,
+        })
+        .expect("re-registers");
+    let reregister = call.reregister.expect("REREGISTER");
+    assert!(reregister.tasks.is_empty(), "the killed task is not reported: {:?}", reregister.tasks);
+    assert!(reregister.frameworks.is_empty());
+    core.container_exited(at, &container, Some(9));
+    let outputs = drain(&mut core);
+    assert!(updates_sent(&outputs).is_empty(), "no update follows the master's TASK_LOST: {outputs:?}");
+}
+
+#[test]
+fn reregistration_reports_the_tasks_the_agent_holds() {
+    let mut core = agent();
+    run_for(&mut core, checkpointing_framework(), command_task("t1"));
+    subscribe(&mut core, 1, "t1");
+    for output in update(&mut core, "t1", "t1", TaskState::TaskRunning, 1) {
+        // The shell writes the update's record.
+        if let Output::CheckpointUpdate {
+            key,
+            record: mesos_agent_core::status_updates::Record::Update(status),
+            ..
+        } = output
+        {
+            core.update_checkpointed(secs(4), &key, &status.uuid.unwrap_or_default(), true);
+        }
+    }
     core.stream_closed(secs(5));
     let at = core.poll_timeout().expect("an attempt");
     core.handle_timeout(at);
@@ -623,7 +670,7 @@ fn an_executor_exit_while_disconnected_reaches_the_master_after_reregistering() 
     if let Some(executor) = task.executor.as_mut() {
         executor.command = Some(CommandInfo { value: Some("./ex".into()), ..Default::default() });
     }
-    let outputs = run(&mut core, task);
+    let outputs = run_for(&mut core, checkpointing_framework(), task);
     let container = launched(&outputs).container_id.clone();
     core.stream_closed(secs(3));
     drain(&mut core);
@@ -762,4 +809,32 @@ fn updates_the_agent_stamps_carry_wall_time() {
         })
         .collect();
     assert_eq!(stamped, vec![1002.0]);
+}
+
+#[test]
+fn a_later_update_is_not_recorded_before_an_earlier_one_whose_write_failed() {
+    use mesos_agent_core::status_updates::Record;
+    let recorded = |outputs: &[Output]| -> Vec<Vec<u8>> {
+        outputs
+            .iter()
+            .filter_map(|o| match o {
+                Output::CheckpointUpdate { record: Record::Update(status), .. } => status.uuid.clone(),
+                _ => None,
+            })
+            .collect()
+    };
+    let mut core = agent();
+    run_for(&mut core, checkpointing_framework(), command_task("t1"));
+    subscribe(&mut core, 1, "t1");
+    let outputs = update(&mut core, "t1", "t1", TaskState::TaskRunning, 1);
+    assert_eq!(recorded(&outputs), vec![uuid(1)]);
+    let key = (FW.to_string(), "t1".to_string());
+    core.update_checkpointed(secs(4), &key, &uuid(1), false);
+    let outputs = update(&mut core, "t1", "t1", TaskState::TaskFinished, 2);
+    assert!(recorded(&outputs).is_empty(), "FINISHED must wait for RUNNING's record: {outputs:?}");
+    let retry = core.poll_timeout().expect("the failed write is retried");
+    core.handle_timeout(retry);
+    assert_eq!(recorded(&drain(&mut core)), vec![uuid(1)]);
+    core.update_checkpointed(retry, &key, &uuid(1), true);
+    assert_eq!(recorded(&drain(&mut core)), vec![uuid(2)], "then the later one, in order");
 }

@@ -495,6 +495,9 @@ impl Master {
             return;
         }
         self.registry_retry_backoff = REGISTRY_RETRY_MIN;
+        // Exactly what was written, so the master's copy never drifts from the stored one
+        // (an operation rebuilt here would carry this instant's timestamp, not the written one).
+        self.apply_registry(operation);
         match pending {
             PendingOp::Admit { conn, stream_id, register, agent_id, .. } => {
                 self.admit(now, conn, stream_id, *register, agent_id);
@@ -523,7 +526,6 @@ impl Master {
     ) {
         let mut info = register.agent_info;
         info.id = Some(AgentId { value: agent_id.clone() });
-        self.apply_registry(Operation::AdmitAgent(info.clone()));
         let total = agent_total(&info.resources, &register.checkpointed_resources);
         let pid = register
             .pid
@@ -564,7 +566,6 @@ impl Master {
     fn readmit(&mut self, now: Time, conn: ConnId, stream_id: String, reregister: agent_call::Reregister) {
         let info = reregister.agent_info.clone();
         let Some(agent_id) = info.id.as_ref().map(|id| id.value.clone()) else { return };
-        self.apply_registry(Operation::MarkReachable(info.clone()));
         self.recovered_agents.remove(&agent_id);
         self.disarm_reregister_timeout_if_done();
         for framework in &reregister.frameworks {
@@ -682,9 +683,12 @@ impl Master {
             else {
                 continue;
             };
+            // The state the task's reliable update stream has reached, not its latest: the
+            // agent still has to deliver the updates in between, and a scheduler told the
+            // latest first would then hear an older state after it.
             let status = self.master_status(
                 &task,
-                task.latest_state(),
+                task.reported_state(),
                 task_status::Reason::ReasonAgentReregistered,
                 "Agent re-registered",
                 now,
@@ -777,6 +781,17 @@ impl Master {
             .filter(|(fw, _)| self.frameworks.get(fw).is_some_and(|f| !f.info.checkpoint.unwrap_or(false)))
             .collect();
         for (framework_id, task_id) in doomed {
+            let ended = self
+                .frameworks
+                .get(&framework_id)
+                .and_then(|f| f.tasks.get(&task_id))
+                .is_some_and(|t| t.latest_state().is_terminal());
+            if ended {
+                // It ended before the connection did (its update maybe not acknowledged yet,
+                // which now cannot reach the agent): it keeps its state.
+                self.complete_task(&framework_id, &task_id);
+                continue;
+            }
             self.lose_task(
                 now,
                 &agent_id,
@@ -892,10 +907,6 @@ impl Master {
     /// frameworks that are not partition-aware), its offers are rescinded and every
     /// framework hears that the agent is gone.
     fn agent_unreachable(&mut self, now: Time, agent_id: &str) {
-        self.apply_registry(Operation::MarkUnreachable {
-            agent_id: agent_id.to_string(),
-            timestamp_nanos: self.wall_time(now).as_nanos() as i64,
-        });
         if !self.agents.contains_key(agent_id) {
             return;
         }
@@ -931,7 +942,6 @@ impl Master {
     }
 
     fn forget_agent(&mut self, now: Time, agent_id: &str) {
-        self.apply_registry(Operation::RemoveAgent(agent_id.to_string()));
         self.rescind_agent_offers(agent_id);
         // Tasks launched after the agent said it was leaving are gone with it too.
         self.remove_agent_tasks(now, agent_id, RemovalCause::Unregistered);

@@ -366,8 +366,9 @@ impl Master {
         if let Some(conn) = framework.conn.take() {
             self.outputs.push_back(Output::CloseScheduler { conn });
         }
-        let mut agents: BTreeSet<String> = framework.executors.keys().cloned().collect();
-        agents.extend(framework.tasks.values().map(|t| t.agent_id.clone()));
+        // Every agent hears it, as in Mesos: one may run an executor the master does not know
+        // of yet (its launch crossed a disconnection), which would otherwise linger.
+        let agents: Vec<String> = self.agents.keys().cloned().collect();
         for agent_id in agents {
             let event = AgentEvent {
                 r#type: Some(agent_event::Type::ShutdownFramework as i32),

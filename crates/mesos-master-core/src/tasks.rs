@@ -191,7 +191,7 @@ impl Master {
     }
 
     /// Moves a task to its framework's completed list.
-    fn complete_task(&mut self, framework_id: &str, task_id: &str) {
+    pub(crate) fn complete_task(&mut self, framework_id: &str, task_id: &str) {
         let max = self.config.max_completed_tasks_per_framework;
         let Some(framework) = self.frameworks.get_mut(framework_id) else { return };
         let Some(task) = framework.tasks.remove(task_id) else { return };

@@ -1,0 +1,185 @@
+//! The invariants every step must keep, and what the end of a run must reach.
+
+use mesos_registry::Registry;
+use mesos_types::ResourceQuantities;
+
+use crate::Sim;
+
+/// Checks the safety invariants after a step; the first broken one is the failure.
+pub(crate) fn check(sim: &mut Sim) -> Result<bool, String> {
+    if let Some(problem) = sim.violations.first() {
+        return Err(problem.clone());
+    }
+    check_registry(sim)?;
+    check_books(sim)?;
+    check_launches(sim)?;
+    check_update_order(sim)?;
+    Ok(true)
+}
+
+/// The registry on disk is exactly the committed operations applied in order, and the
+/// running master's copy equals it once no write is in flight.
+fn check_registry(sim: &Sim) -> Result<(), String> {
+    let mut replayed = Registry::default();
+    for operation in &sim.master.committed_log {
+        let _ = operation.apply(&mut replayed);
+    }
+    if replayed != sim.master.stored {
+        return Err("the stored registry is not what was committed".into());
+    }
+    if let Some(core) = &sim.master.core
+        && sim.master.writing.is_none()
+        && sim.master.queued.is_empty()
+        && core.registry() != &sim.master.stored
+    {
+        return Err(format!(
+            "the master's registry differs from the stored one:\n master: {:?}\n stored: {:?}",
+            core.registry(),
+            sim.master.stored
+        ));
+    }
+    Ok(())
+}
+
+/// No agent is over-committed: offers plus live tasks fit in its total, and the allocator
+/// counts exactly that.
+fn check_books(sim: &Sim) -> Result<(), String> {
+    let Some(master) = &sim.master.core else { return Ok(()) };
+    if master.counters().allocator_errors != 0 {
+        return Err("the allocator refused a call: its books and the master's disagree".into());
+    }
+    for agent in master.agents() {
+        let mut held = ResourceQuantities::default();
+        for offer in master.offers().filter(|o| o.agent_id == agent.id) {
+            held += &offer.resources.to_quantities();
+        }
+        for framework in master.frameworks() {
+            for task in framework.tasks.values().filter(|t| t.agent_id == agent.id && !t.released) {
+                held += &task.resources.to_quantities();
+            }
+        }
+        let total = agent.total.to_quantities();
+        if !total.contains(&held) {
+            return Err(format!("agent {} is over-committed: {held} of {total}", agent.id));
+        }
+        let allocated =
+            master.allocator().allocated_on(&agent.id).cloned().unwrap_or_default().to_quantities();
+        if allocated != held {
+            return Err(format!("on {} the allocator counts {allocated}, the master {held}", agent.id));
+        }
+    }
+    for offer in master.offers() {
+        let Some(framework) = master.framework(&offer.framework_id) else {
+            return Err(format!("offer {} belongs to unknown framework {}", offer.id, offer.framework_id));
+        };
+        if !framework.offers.contains(&offer.id) {
+            return Err(format!("offer {} is missing from its framework's index", offer.id));
+        }
+    }
+    Ok(())
+}
+
+/// A task id reaches an executor at most once.
+fn check_launches(sim: &Sim) -> Result<(), String> {
+    match sim.launches.iter().find(|(_, count)| **count > 1) {
+        Some(((framework, task), count)) => {
+            Err(format!("task {task} of {framework} was launched {count} times"))
+        }
+        None => Ok(()),
+    }
+}
+
+/// What a framework heard of a checkpointing task's reliable updates is a prefix of what the
+/// agent recorded, in the same order: nothing skipped, nothing reordered.
+fn check_update_order(sim: &Sim) -> Result<(), String> {
+    for framework in sim.frameworks.iter().filter(|f| f.checkpoint) {
+        let Some(framework_id) = &framework.id else { continue };
+        for (task_id, task) in &framework.tasks {
+            let Some(written) = sim.written_updates.get(&(framework_id.clone(), task_id.clone())) else {
+                continue;
+            };
+            if task.uuids.len() > written.len() || written[..task.uuids.len()] != task.uuids[..] {
+                return Err(format!(
+                    "{} task {task_id}: heard {} updates that are not the first ones recorded ({} recorded)",
+                    framework.name,
+                    task.uuids.len(),
+                    written.len()
+                ));
+            }
+        }
+    }
+    Ok(())
+}
+
+impl Sim {
+    /// Records a broken invariant seen while handling an event.
+    pub(crate) fn violation(&mut self, problem: String) {
+        self.note(format!("VIOLATION {problem}"));
+        self.violations.push(problem);
+    }
+
+    /// Whether every framework finished its work and the cluster settled.
+    pub(crate) fn work_done(&self) -> bool {
+        self.frameworks.iter().all(|f| f.done())
+            && self.agents.iter().all(|a| {
+                a.core.as_ref().is_some_and(|core| {
+                    matches!(core.registration(), mesos_agent_core::Registration::Registered(_))
+                })
+            })
+    }
+
+    /// After the liveness phase: all work finished, every agent registered, nothing stranded.
+    pub(crate) fn check_liveness(&self) -> Result<(), String> {
+        for framework in &self.frameworks {
+            if !framework.done() {
+                let open: Vec<String> = framework
+                    .tasks
+                    .iter()
+                    .filter(|(_, t)| !t.state.is_terminal())
+                    .map(|(id, t)| format!("{id}: {:?}", t.state))
+                    .take(5)
+                    .collect();
+                let offers: Vec<String> = self
+                    .master
+                    .core
+                    .iter()
+                    .flat_map(|m| m.offers().map(|o| format!("{} to {}", o.id, o.framework_id)))
+                    .collect();
+                return Err(format!(
+                    "liveness: {} ({:?}) launched {} of {} tasks; unfinished: {open:?}; the master's offers: {offers:?}",
+                    framework.name, framework.id, framework.launched, framework.target
+                ));
+            }
+        }
+        let Some(master) = &self.master.core else { return Err("liveness: the master is down".into()) };
+        for agent in &self.agents {
+            let id = agent.core.as_ref().and_then(|core| core.agent_id()).unwrap_or_default();
+            if !master.agent(id).is_some_and(|a| a.connected()) {
+                return Err(format!(
+                    "liveness: agent a{} ({id}) is not registered with the master",
+                    agent.index
+                ));
+            }
+        }
+        for offer in master.offers() {
+            let held = self.frameworks.iter().any(|f| {
+                f.id.as_deref() == Some(offer.framework_id.as_str()) && f.offers.contains_key(&offer.id)
+            });
+            let connected = master.framework(&offer.framework_id).is_some_and(|f| f.connected());
+            let old = self.now.saturating_since(offer.created) > crate::SETTLE;
+            if connected && !held && old {
+                return Err(format!(
+                    "liveness: offer {} is outstanding but its framework never got it",
+                    offer.id
+                ));
+            }
+        }
+        for framework in master.frameworks() {
+            let live = framework.tasks.values().filter(|t| !t.latest_state().is_terminal()).count();
+            if live > 0 && self.frameworks.iter().any(|f| f.id.as_deref() == Some(framework.id.as_str())) {
+                return Err(format!("liveness: the master still has {live} live tasks of {}", framework.id));
+            }
+        }
+        Ok(())
+    }
+}
