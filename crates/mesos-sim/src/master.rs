@@ -11,8 +11,8 @@ use mesos_proto::v1::MasterInfo;
 use mesos_registry::{Operation, Registry};
 use mesos_types::Time;
 
-/// The master's fixed identity (the sim runs one master; HA adds more).
-pub const MASTER_ID: &str = "5eed5eed-0000-4000-8000-000000000001";
+/// The start of every simulated master id; the rest is the process's incarnation.
+pub const MASTER_ID_PREFIX: &str = "5eed5eed-0000-4000-8000-";
 
 /// A running master process and its durable registry.
 pub struct MasterNode {
@@ -48,7 +48,7 @@ impl MasterNode {
     /// A master with an empty registry, started at `now`.
     pub fn new(seed: u64, offer_timeout: Option<Duration>, now: Time) -> MasterNode {
         let info = MasterInfo {
-            id: MASTER_ID.to_string(),
+            id: String::new(),
             ip: 16777343,
             port: 5050,
             pid: Some("master@127.0.0.1:5050".into()),
@@ -80,6 +80,9 @@ impl MasterNode {
     /// Starts the process: the core recovers what the disk holds.
     pub fn start(&mut self, now: Time) {
         self.epoch += 1;
+        // Every master process has its own id (as `mesos-master` draws a UUID at start), so
+        // framework and offer ids of different incarnations never collide.
+        self.config.master_info.id = format!("{MASTER_ID_PREFIX}{:012x}", self.epoch);
         self.config.seed = self.config.seed.wrapping_add(1);
         self.core = Some(Master::new(self.config.clone(), self.stored.clone(), now));
     }

@@ -59,3 +59,28 @@ fn a_registry_that_loses_writes_is_caught() {
         assert!(failure.message.contains("registry"), "seed {seed}: {}", failure.message);
     }
 }
+
+/// Seeds that once failed, with the faults that made them fail and what was wrong.
+#[test]
+fn seeds_that_found_bugs_stay_fixed() {
+    use mesos_sim::swarm::Fault;
+    const CHECKPOINT: &[Fault] = &[Fault::CheckpointWriteFailure];
+    const AGENT_STREAM: &[Fault] = &[Fault::AgentStreamBreak];
+    const MASTER: &[Fault] = &[Fault::MasterCrash];
+    let cases: [(u64, &'static [Fault], &str); 8] = [
+        (17, CHECKPOINT, "a task's records were written out of order after a failed write"),
+        (23, CHECKPOINT, "a task's records were written out of order after a failed write"),
+        (31, CHECKPOINT, "a task's records were written out of order after a failed write"),
+        (85, CHECKPOINT, "KILLED was recorded before the RUNNING whose write had failed"),
+        (21, AGENT_STREAM, "a finished task was reported lost when its agent disconnected"),
+        (25, AGENT_STREAM, "a non-checkpointing framework's lost task came back"),
+        (18, MASTER, "frameworks of two master incarnations got the same id"),
+        (46, MASTER, "frameworks of two master incarnations got the same id"),
+    ];
+    for (seed, faults, bug) in cases {
+        let options = RunOptions { allowed_faults: Some(faults), ..RunOptions::default() };
+        if let Err(failure) = run(seed, options) {
+            panic!("seed {seed} ({bug}) fails again:\n{failure}");
+        }
+    }
+}
