@@ -87,6 +87,20 @@ fn run_for(core: &mut AgentCore, framework: FrameworkInfo, task: TaskInfo) -> Ve
     drain(core)
 }
 
+/// Runs the agent to its next registration attempt: when, and the REREGISTER it sends.
+fn next_reregistration(core: &mut AgentCore) -> (Time, agent_call::Reregister) {
+    let at = core.poll_timeout().expect("an attempt");
+    core.handle_timeout(at);
+    let call = drain(core)
+        .into_iter()
+        .find_map(|o| match o {
+            Output::OpenStream(call) => Some(call),
+            _ => None,
+        })
+        .expect("re-registers");
+    (at, call.reregister.expect("REREGISTER"))
+}
+
 /// The test framework with `checkpoint` set: its tasks survive a lost master connection.
 fn checkpointing_framework() -> FrameworkInfo {
     FrameworkInfo { checkpoint: Some(true), ..framework() }
@@ -447,16 +461,7 @@ fn a_lost_master_connection_kills_the_tasks_of_frameworks_that_do_not_checkpoint
     core.stream_closed(secs(5));
     let outputs = drain(&mut core);
     assert!(outputs.contains(&Output::DestroyContainer { container_id: container.clone() }), "{outputs:?}");
-    let at = core.poll_timeout().expect("an attempt");
-    core.handle_timeout(at);
-    let call = drain(&mut core)
-        .into_iter()
-        .find_map(|o| match o {
-            Output::OpenStream(call) => Some(call),
-            _ => None,
-        })
-        .expect("re-registers");
-    let reregister = call.reregister.expect("REREGISTER");
+    let (at, reregister) = next_reregistration(&mut core);
     assert!(reregister.tasks.is_empty(), "the killed task is not reported: {:?}", reregister.tasks);
     assert!(reregister.frameworks.is_empty());
     core.container_exited(at, &container, Some(9));
@@ -481,16 +486,7 @@ fn reregistration_reports_the_tasks_the_agent_holds() {
         }
     }
     core.stream_closed(secs(5));
-    let at = core.poll_timeout().expect("an attempt");
-    core.handle_timeout(at);
-    let call = drain(&mut core)
-        .into_iter()
-        .find_map(|o| match o {
-            Output::OpenStream(call) => Some(call),
-            _ => None,
-        })
-        .expect("re-registers");
-    let reregister = call.reregister.expect("REREGISTER");
+    let (_, reregister) = next_reregistration(&mut core);
     assert_eq!(reregister.tasks.len(), 1);
     assert_eq!(reregister.tasks[0].state, TaskState::TaskRunning as i32);
     assert_eq!(reregister.tasks[0].executor_id, None, "command executors are the agent's business");

@@ -33,6 +33,50 @@ pub struct AgentUsage {
 }
 
 impl Master {
+    /// Checks the master's books against themselves and the allocator's, for tests and the
+    /// simulator: no agent holds more in offers and live tasks than it has, the allocator
+    /// counts exactly that on every agent, and every offer is indexed under its framework.
+    pub fn audit(&self) -> Result<(), String> {
+        if self.counters.allocator_errors != 0 {
+            return Err("the allocator refused a call: its books and the master's disagree".into());
+        }
+        for agent in self.agents() {
+            let mut held = mesos_types::ResourceQuantities::default();
+            for offer in self.offers().filter(|o| o.agent_id == agent.id) {
+                held += &offer.resources.to_quantities();
+            }
+            for framework in self.frameworks() {
+                for task in framework.tasks.values().filter(|t| t.agent_id == agent.id && !t.released) {
+                    held += &task.resources.to_quantities();
+                }
+            }
+            let total = agent.total.to_quantities();
+            if !total.contains(&held) {
+                return Err(format!("agent {} is over-committed: {held} of {total}", agent.id));
+            }
+            let allocated =
+                self.allocator.allocated_on(&agent.id).cloned().unwrap_or_default().to_quantities();
+            if allocated != held {
+                return Err(format!("on {} the allocator counts {allocated}, the master {held}", agent.id));
+            }
+        }
+        for offer in self.offers() {
+            match self.framework(&offer.framework_id) {
+                None => {
+                    return Err(format!(
+                        "offer {} belongs to unknown framework {}",
+                        offer.id, offer.framework_id
+                    ));
+                }
+                Some(framework) if !framework.offers.contains(&offer.id) => {
+                    return Err(format!("offer {} is missing from its framework's index", offer.id));
+                }
+                Some(_) => {}
+            }
+        }
+        Ok(())
+    }
+
     /// Every role with frameworks, allocations, reservations or a weight, plus ancestors.
     pub fn role_views(&self) -> Vec<RoleView> {
         let mut roles: BTreeMap<String, RoleView> = BTreeMap::new();

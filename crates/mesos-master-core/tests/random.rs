@@ -12,7 +12,7 @@ use harness::*;
 use mesos_proto::internal::agent_event;
 use mesos_proto::v1::scheduler::{Call, call};
 use mesos_proto::v1::{Filters, FrameworkInfo, Offer, TaskState};
-use mesos_types::{ResourceQuantities, Rng};
+use mesos_types::Rng;
 
 struct World {
     h: Harness,
@@ -181,39 +181,8 @@ impl World {
     }
 
     fn check(&self, seed: u64, step: usize) {
-        let master = &self.h.master;
-        assert_eq!(
-            master.counters().allocator_errors,
-            0,
-            "seed {seed} step {step}: the allocator's books and the master's disagree"
-        );
-        for agent in master.agents() {
-            let mut held = ResourceQuantities::default();
-            for offer in master.offers().filter(|o| o.agent_id == agent.id) {
-                held += &offer.resources.to_quantities();
-            }
-            for framework in master.frameworks() {
-                for task in framework.tasks.values().filter(|t| t.agent_id == agent.id && !t.released) {
-                    held += &task.resources.to_quantities();
-                }
-            }
-            let total = agent.total.to_quantities();
-            assert!(
-                total.contains(&held),
-                "seed {seed} step {step}: agent {} holds {held} of {total}",
-                agent.id
-            );
-            let allocated =
-                master.allocator().allocated_on(&agent.id).cloned().unwrap_or_default().to_quantities();
-            assert_eq!(
-                allocated, held,
-                "seed {seed} step {step}: allocator and master disagree on {}",
-                agent.id
-            );
-        }
-        for offer in master.offers() {
-            let framework = master.framework(&offer.framework_id).expect("offer of a known framework");
-            assert!(framework.offers.contains(&offer.id), "seed {seed} step {step}: offer index out of sync");
+        if let Err(problem) = self.h.master.audit() {
+            panic!("seed {seed} step {step}: {problem}");
         }
     }
 }

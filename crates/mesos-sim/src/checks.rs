@@ -1,7 +1,6 @@
 //! The invariants every step must keep, and what the end of a run must reach.
 
 use mesos_registry::Registry;
-use mesos_types::ResourceQuantities;
 
 use crate::Sim;
 
@@ -41,42 +40,14 @@ fn check_registry(sim: &Sim) -> Result<(), String> {
     Ok(())
 }
 
-/// No agent is over-committed: offers plus live tasks fit in its total, and the allocator
-/// counts exactly that.
+/// No agent is over-committed and the allocator agrees with the master ([`Master::audit`]).
+///
+/// [`Master::audit`]: mesos_master_core::Master::audit
 fn check_books(sim: &Sim) -> Result<(), String> {
-    let Some(master) = &sim.master.core else { return Ok(()) };
-    if master.counters().allocator_errors != 0 {
-        return Err("the allocator refused a call: its books and the master's disagree".into());
+    match &sim.master.core {
+        Some(master) => master.audit(),
+        None => Ok(()),
     }
-    for agent in master.agents() {
-        let mut held = ResourceQuantities::default();
-        for offer in master.offers().filter(|o| o.agent_id == agent.id) {
-            held += &offer.resources.to_quantities();
-        }
-        for framework in master.frameworks() {
-            for task in framework.tasks.values().filter(|t| t.agent_id == agent.id && !t.released) {
-                held += &task.resources.to_quantities();
-            }
-        }
-        let total = agent.total.to_quantities();
-        if !total.contains(&held) {
-            return Err(format!("agent {} is over-committed: {held} of {total}", agent.id));
-        }
-        let allocated =
-            master.allocator().allocated_on(&agent.id).cloned().unwrap_or_default().to_quantities();
-        if allocated != held {
-            return Err(format!("on {} the allocator counts {allocated}, the master {held}", agent.id));
-        }
-    }
-    for offer in master.offers() {
-        let Some(framework) = master.framework(&offer.framework_id) else {
-            return Err(format!("offer {} belongs to unknown framework {}", offer.id, offer.framework_id));
-        };
-        if !framework.offers.contains(&offer.id) {
-            return Err(format!("offer {} is missing from its framework's index", offer.id));
-        }
-    }
-    Ok(())
 }
 
 /// A task id reaches an executor at most once.
