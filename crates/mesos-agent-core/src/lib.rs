@@ -387,11 +387,7 @@ impl AgentCore {
     /// (its write is outstanding or failed and will be retried), or records wait already.
     fn checkpoint_must_wait(&self, key: &StreamKey) -> bool {
         self.deferred_checkpoints.get(key).is_some_and(|queue| !queue.is_empty())
-            || self
-                .unrecorded_updates
-                .range((key.clone(), Vec::new())..)
-                .next()
-                .is_some_and(|((k, _), _)| k == key)
+            || self.update_unrecorded(key)
     }
 
     /// Whether an update of `key` was handed to the shell to write and is not on disk yet
