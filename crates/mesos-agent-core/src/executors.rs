@@ -186,6 +186,17 @@ pub(crate) struct UnrecordedUpdate {
     pub(crate) retry_at: Option<Time>,
 }
 
+/// An acknowledgement waiting for its checkpoint record to be written.
+#[derive(Clone, Debug)]
+pub(crate) struct UnrecordedAck {
+    /// The executor whose directory keeps the task's records.
+    pub(crate) executor_id: String,
+    /// Failed writes so far.
+    pub(crate) failures: u32,
+    /// When to write it again, after a failed write.
+    pub(crate) retry_at: Option<Time>,
+}
+
 /// First wait before writing again an update record whose write failed.
 pub const CHECKPOINT_RETRY_MIN: Duration = Duration::from_secs(1);
 /// Longest wait between such writes.
@@ -864,25 +875,21 @@ impl AgentCore {
     /// The shell wrote, or failed to write, the checkpoint record of an update
     /// ([`Output::CheckpointUpdate`] with [`Record::Update`](crate::status_updates::Record::Update)).
     /// Written: the update is forwarded to the master and acknowledged to its executor.
-    /// Failed: an executor's update stays unacknowledged and unforwarded, and the record is
-    /// written again after a backoff (1 s doubling to 30 s) until it is on disk, so no executor
-    /// is told an update is safe that a restart would lose, and none is lost while the disk
-    /// recovers (later updates of the task wait behind it). An update the agent generated
-    /// itself is forwarded at once anyway (the master had better know late than never); its
-    /// record is not written again.
+    /// Failed: the update stays unforwarded (and an executor's unacknowledged), and the record
+    /// is written again after a backoff (1 s doubling to 30 s) until it is on disk, so neither
+    /// an executor nor the master learns of an update that a restart would lose (the agent
+    /// would then report the task's end differently), and none is lost while the disk
+    /// recovers (later updates of the task wait behind it).
     pub fn update_checkpointed(&mut self, now: Time, key: &StreamKey, uuid: &[u8], written: bool) {
         let entry = (key.clone(), uuid.to_vec());
         let Some(pending) = self.unrecorded_updates.get_mut(&entry) else { return };
         if !written {
             self.counters.unrecorded_status_updates += 1;
-            if pending.executor_id.is_some() {
-                let wait = CHECKPOINT_RETRY_MIN
-                    .saturating_mul(1 << pending.failures.min(5))
-                    .min(CHECKPOINT_RETRY_MAX);
-                pending.failures += 1;
-                pending.retry_at = Some(now + wait);
-                return;
-            }
+            let wait =
+                CHECKPOINT_RETRY_MIN.saturating_mul(1 << pending.failures.min(5)).min(CHECKPOINT_RETRY_MAX);
+            pending.failures += 1;
+            pending.retry_at = Some(now + wait);
+            return;
         }
         let Some(UnrecordedUpdate { status, executor_id, .. }) = self.unrecorded_updates.remove(&entry)
         else {
@@ -898,24 +905,68 @@ impl AgentCore {
         self.pump_updates();
     }
 
-    /// When a failed update record is due to be written again.
+    /// The shell wrote, or failed to write, the checkpoint record of an acknowledgement
+    /// ([`Output::CheckpointUpdate`] with [`Record::Ack`](crate::status_updates::Record::Ack)).
+    /// Until it is written the task's next update is held back (a restart would replay the
+    /// acknowledged update as still owed); a failed write is tried again after a backoff.
+    pub fn ack_checkpointed(&mut self, now: Time, key: &StreamKey, uuid: &[u8], written: bool) {
+        let entry = (key.clone(), uuid.to_vec());
+        let Some(pending) = self.unrecorded_acks.get_mut(&entry) else { return };
+        if !written {
+            let wait =
+                CHECKPOINT_RETRY_MIN.saturating_mul(1 << pending.failures.min(5)).min(CHECKPOINT_RETRY_MAX);
+            pending.failures += 1;
+            pending.retry_at = Some(now + wait);
+            return;
+        }
+        self.unrecorded_acks.remove(&entry);
+        self.updates.ack_written(key, uuid);
+        self.pump_updates();
+    }
+
+    /// When a failed update or acknowledgement record is due to be written again.
     pub(crate) fn checkpoint_retry_deadline(&self) -> Option<Time> {
-        self.unrecorded_updates.values().filter_map(|u| u.retry_at).min()
+        let updates = self.unrecorded_updates.values().filter_map(|u| u.retry_at);
+        updates.chain(self.unrecorded_acks.values().filter_map(|a| a.retry_at)).min()
     }
 
     /// Writes again the update records whose retry is due.
     pub(crate) fn retry_checkpoints(&mut self, now: Time) {
         let mut due = Vec::new();
-        for ((key, _), pending) in &mut self.unrecorded_updates {
+        let mut unheld = Vec::new();
+        let retries: Vec<(StreamKey, Vec<u8>)> = self
+            .unrecorded_updates
+            .iter()
+            .filter(|(_, pending)| pending.retry_at.is_some_and(|at| at <= now))
+            .map(|(entry, _)| entry.clone())
+            .collect();
+        for (key, uuid) in retries {
+            let executor_id = self.records_executor(&key);
+            let Some(pending) = self.unrecorded_updates.get_mut(&(key.clone(), uuid.clone())) else {
+                continue;
+            };
+            pending.retry_at = None;
+            match executor_id {
+                Some(executor_id) => due.push(Output::CheckpointUpdate {
+                    key,
+                    executor_id,
+                    record: crate::status_updates::Record::Update(pending.status.clone()),
+                }),
+                // The task is no longer held: there is nowhere to write, nothing to keep.
+                None => unheld.push((key, uuid)),
+            }
+        }
+        for (key, uuid) in unheld {
+            self.update_checkpointed(now, &key, &uuid, true);
+        }
+        for ((key, uuid), pending) in &mut self.unrecorded_acks {
             if pending.retry_at.is_some_and(|at| at <= now) {
                 pending.retry_at = None;
-                if let Some(executor_id) = &pending.executor_id {
-                    due.push(Output::CheckpointUpdate {
-                        key: key.clone(),
-                        executor_id: executor_id.clone(),
-                        record: crate::status_updates::Record::Update(pending.status.clone()),
-                    });
-                }
+                due.push(Output::CheckpointUpdate {
+                    key: key.clone(),
+                    executor_id: pending.executor_id.clone(),
+                    record: crate::status_updates::Record::Ack(uuid.clone()),
+                });
             }
         }
         self.outputs.extend(due);
@@ -1083,8 +1134,13 @@ impl AgentCore {
             .get(framework_id)
             .map(|f| f.executors.keys().cloned().collect())
             .unwrap_or_default();
-        for id in ids {
-            self.shutdown_executor(now, framework_id, &id);
+        for id in &ids {
+            self.shutdown_executor(now, framework_id, id);
+        }
+        // Executors that had ended already go now: nobody will acknowledge their tasks'
+        // updates any more, and once none is left the framework goes with its streams.
+        for id in &ids {
+            self.remove_if_done(framework_id, id);
         }
     }
 
@@ -1109,6 +1165,7 @@ impl AgentCore {
             }
             self.updates.remove_framework(&framework_id);
             self.unrecorded_updates.retain(|(key, _), _| key.0 != framework_id);
+            self.unrecorded_acks.retain(|(key, _), _| key.0 != framework_id);
             self.deferred_checkpoints.retain(|key, _| key.0 != framework_id);
             self.unheld_updates.retain(|(key, _)| key.0 != framework_id);
             self.held_calls.retain(|call| {
@@ -1298,6 +1355,7 @@ impl AgentCore {
             if fw.terminating {
                 self.updates.remove_framework(framework_id);
                 self.unrecorded_updates.retain(|((fw, _), _), _| fw != framework_id);
+                self.unrecorded_acks.retain(|((fw, _), _), _| fw != framework_id);
                 self.deferred_checkpoints.retain(|(fw, _), _| fw != framework_id);
             }
             self.completed_frameworks.push(fw);

@@ -231,6 +231,9 @@ pub struct AgentCore {
     /// Updates of checkpointing frameworks whose record the shell has not yet reported
     /// written, by (stream, uuid).
     unrecorded_updates: BTreeMap<(StreamKey, Vec<u8>), executors::UnrecordedUpdate>,
+    /// Acknowledgements of checkpointing frameworks whose record the shell has not yet
+    /// reported written, by (stream, uuid): the stream waits for each.
+    unrecorded_acks: BTreeMap<(StreamKey, Vec<u8>), executors::UnrecordedAck>,
     /// Updates of checkpointing frameworks for tasks the agent does not hold: nothing to write,
     /// so they are taken as written as soon as they are accepted.
     unheld_updates: Vec<(StreamKey, Vec<u8>)>,
@@ -285,6 +288,7 @@ impl AgentCore {
             counters: Counters::default(),
             held_calls: Vec::new(),
             unrecorded_updates: BTreeMap::new(),
+            unrecorded_acks: BTreeMap::new(),
             unheld_updates: Vec::new(),
             deferred_checkpoints: BTreeMap::new(),
             wall: mesos_types::WallClock::default(),
@@ -338,19 +342,19 @@ impl AgentCore {
         while let Some(effect) = self.updates.poll_effect() {
             match effect {
                 Effect::Checkpoint { key, record } => {
-                    let executor_id = self.frameworks.get(&key.0).and_then(|f| {
-                        f.executors
-                            .iter()
-                            .find(|(_, e)| {
-                                e.tasks.contains_key(&key.1)
-                                    || e.completed_tasks.iter().any(|t| t.info.task_id.value == key.1)
-                            })
-                            .map(|(id, _)| id.clone())
-                    });
+                    let executor_id = self.records_executor(&key);
                     // Updates for tasks the agent does not hold need no checkpoint (there is no
                     // executor directory to keep it in): such an update counts as written.
                     match (executor_id, record) {
                         (Some(executor_id), record) => {
+                            if let Record::Ack(uuid) = &record {
+                                let ack = executors::UnrecordedAck {
+                                    executor_id: executor_id.clone(),
+                                    failures: 0,
+                                    retry_at: None,
+                                };
+                                self.unrecorded_acks.insert((key.clone(), uuid.clone()), ack);
+                            }
                             if self.checkpoint_must_wait(&key) {
                                 self.deferred_checkpoints
                                     .entry(key)
@@ -363,7 +367,7 @@ impl AgentCore {
                         (None, Record::Update(status)) => {
                             self.unheld_updates.push((key, status.uuid.unwrap_or_default()));
                         }
-                        (None, Record::Ack(_)) => {}
+                        (None, Record::Ack(uuid)) => self.updates.ack_written(&key, &uuid),
                     }
                 }
                 Effect::Forward { framework_id, status, latest_state } => {
@@ -381,6 +385,20 @@ impl AgentCore {
                 }
             }
         }
+    }
+
+    /// The executor whose directory keeps the update records of a task (none if the agent
+    /// does not hold the task).
+    pub(crate) fn records_executor(&self, key: &StreamKey) -> Option<String> {
+        self.frameworks.get(&key.0).and_then(|f| {
+            f.executors
+                .iter()
+                .find(|(_, e)| {
+                    e.tasks.contains_key(&key.1)
+                        || e.completed_tasks.iter().any(|t| t.info.task_id.value == key.1)
+                })
+                .map(|(id, _)| id.clone())
+        })
     }
 
     /// Whether a record of `key` must wait: an earlier update of the task is not on disk yet

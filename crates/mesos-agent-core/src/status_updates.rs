@@ -15,6 +15,9 @@
 //! once the shell reports its record written ([`StatusUpdateManager::checkpointed`]); when the
 //! write failed the update is dropped as if it had never arrived, so its sender (which got no
 //! acknowledgement) sends it again and nothing reaches the master that a restart would lose.
+//! Likewise the update after an acknowledged one goes out only once the acknowledgement's
+//! record is written ([`StatusUpdateManager::ack_written`]): a restart before that replays the
+//! acknowledged update as the head, and the framework must not have heard a later one.
 
 use std::collections::{BTreeMap, BTreeSet, VecDeque};
 use std::time::Duration;
@@ -97,6 +100,8 @@ struct Stream {
     terminated: bool,
     /// Updates whose checkpoint record the shell has not yet reported written.
     unrecorded: BTreeSet<Vec<u8>>,
+    /// The acknowledgement whose record is not written yet: nothing is forwarded until it is.
+    unrecorded_ack: Option<Vec<u8>>,
 }
 
 impl Stream {
@@ -112,6 +117,8 @@ pub struct StatusUpdateManager {
     effects: VecDeque<Effect>,
     /// While disconnected from the master nothing is forwarded; heads are resent on reconnect.
     connected: bool,
+    /// The latest instant the manager was told of.
+    now: Time,
 }
 
 impl StatusUpdateManager {
@@ -130,6 +137,7 @@ impl StatusUpdateManager {
         status: TaskStatus,
         checkpoint: bool,
     ) -> Result<Accepted, UpdateError> {
+        self.now = self.now.max(now);
         let task_id = status.task_id.value.clone();
         let uuid = match &status.uuid {
             Some(uuid) if uuid.len() == 16 => uuid.clone(),
@@ -168,6 +176,7 @@ impl StatusUpdateManager {
     /// written update may now be forwarded; a failed one is forgotten, so a resend by its
     /// executor is taken as new. Returns whether the update is kept.
     pub fn checkpointed(&mut self, now: Time, key: &StreamKey, uuid: &[u8], written: bool) -> bool {
+        self.now = self.now.max(now);
         let Some(stream) = self.streams.get_mut(key) else { return false };
         if !stream.unrecorded.remove(uuid) {
             return false;
@@ -195,6 +204,7 @@ impl StatusUpdateManager {
         task_id: &str,
         uuid: &[u8],
     ) -> Result<(), UpdateError> {
+        self.now = self.now.max(now);
         let key = (framework_id.to_string(), task_id.to_string());
         let Some(stream) = self.streams.get_mut(&key) else {
             return Err(UpdateError::UnknownStream(task_id.to_string()));
@@ -207,6 +217,7 @@ impl StatusUpdateManager {
         };
         stream.next_retry = None;
         if stream.checkpoint {
+            stream.unrecorded_ack = Some(uuid.to_vec());
             self.effects
                 .push_back(Effect::Checkpoint { key: key.clone(), record: Record::Ack(uuid.to_vec()) });
         }
@@ -226,8 +237,21 @@ impl StatusUpdateManager {
         Ok(())
     }
 
+    /// The record of the acknowledgement of `uuid` is on disk (or needs none): the stream
+    /// moves on to its next update.
+    pub fn ack_written(&mut self, key: &StreamKey, uuid: &[u8]) {
+        let Some(stream) = self.streams.get_mut(key) else { return };
+        if stream.unrecorded_ack.as_deref() != Some(uuid) {
+            return;
+        }
+        stream.unrecorded_ack = None;
+        let now = self.now;
+        self.send_head(now, key, true);
+    }
+
     /// The agent (re-)registered: every head goes out again at once.
     pub fn connected(&mut self, now: Time) {
+        self.now = self.now.max(now);
         self.connected = true;
         let keys: Vec<StreamKey> =
             self.streams.iter().filter(|(_, s)| !s.pending.is_empty()).map(|(k, _)| k.clone()).collect();
@@ -248,6 +272,7 @@ impl StatusUpdateManager {
 
     /// Resends heads whose retry is due, doubling their backoff.
     pub fn handle_timeout(&mut self, now: Time) {
+        self.now = self.now.max(now);
         let due: Vec<StreamKey> = self
             .streams
             .iter()
@@ -269,11 +294,17 @@ impl StatusUpdateManager {
         self.streams.get(&(framework_id.to_string(), task_id.to_string())).and_then(Stream::latest_state)
     }
 
-    /// Updates not yet acknowledged, oldest first (for re-registration reports).
+    /// Updates not yet acknowledged whose records are written, oldest first (for
+    /// re-registration reports: the master must not learn of a state a restart would lose).
     pub fn pending(&self, framework_id: &str, task_id: &str) -> Vec<&TaskStatus> {
         self.streams
             .get(&(framework_id.to_string(), task_id.to_string()))
-            .map(|s| s.pending.iter().collect())
+            .map(|s| {
+                s.pending
+                    .iter()
+                    .filter(|u| u.uuid.as_ref().is_none_or(|uuid| !s.unrecorded.contains(uuid)))
+                    .collect()
+            })
             .unwrap_or_default()
     }
 
@@ -337,8 +368,11 @@ impl StatusUpdateManager {
             stream.next_retry = None;
             return;
         };
-        if head.uuid.as_ref().is_some_and(|uuid| stream.unrecorded.contains(uuid)) {
-            // Not durable yet: it goes out when its record is written.
+        if stream.unrecorded_ack.is_some()
+            || head.uuid.as_ref().is_some_and(|uuid| stream.unrecorded.contains(uuid))
+        {
+            // It, or the acknowledgement before it, is not durable yet: it goes out when
+            // that record is written.
             stream.next_retry = None;
             return;
         }
@@ -459,6 +493,29 @@ mod tests {
         assert!(forwarded(&mut m).is_empty());
         m.connected(secs(5));
         assert_eq!(forwarded(&mut m).len(), 2);
+    }
+
+    #[test]
+    fn the_next_update_waits_for_the_acknowledgement_record() {
+        let mut m = StatusUpdateManager::new();
+        m.connected(secs(0));
+        let running = status("t", TaskState::TaskRunning, 1);
+        let key = ("f".to_string(), "t".to_string());
+        m.update(secs(0), "f", running.clone(), true).unwrap();
+        m.checkpointed(secs(0), &key, running.uuid.as_deref().unwrap(), true);
+        let finished = status("t", TaskState::TaskFinished, 2);
+        m.update(secs(0), "f", finished.clone(), true).unwrap();
+        m.checkpointed(secs(0), &key, finished.uuid.as_deref().unwrap(), true);
+        assert_eq!(forwarded(&mut m), vec![(TaskState::TaskRunning, TaskState::TaskRunning)]);
+        m.acknowledge(secs(1), "f", "t", running.uuid.as_deref().unwrap()).unwrap();
+        // A restart now would replay RUNNING as owed: FINISHED must not have gone out.
+        assert!(forwarded(&mut m).is_empty(), "forwarded before the ack was durable");
+        m.handle_timeout(secs(100));
+        assert!(forwarded(&mut m).is_empty(), "retried before the ack was durable");
+        m.ack_written(&key, finished.uuid.as_deref().unwrap());
+        assert!(forwarded(&mut m).is_empty(), "another uuid releases nothing");
+        m.ack_written(&key, running.uuid.as_deref().unwrap());
+        assert_eq!(forwarded(&mut m), vec![(TaskState::TaskFinished, TaskState::TaskFinished)]);
     }
 
     #[test]

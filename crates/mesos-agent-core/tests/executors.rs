@@ -834,3 +834,134 @@ fn a_later_update_is_not_recorded_before_an_earlier_one_whose_write_failed() {
     core.update_checkpointed(retry, &key, &uuid(1), true);
     assert_eq!(recorded(&drain(&mut core)), vec![uuid(2)], "then the later one, in order");
 }
+
+// ----- found by mesos-sim -----
+
+/// Reports the outcome of every update and acknowledgement record in `outputs` to the core.
+fn report_records(core: &mut AgentCore, at: Time, outputs: &[Output], written: bool) {
+    use mesos_agent_core::status_updates::Record;
+    for output in outputs {
+        match output {
+            Output::CheckpointUpdate { key, record: Record::Update(status), .. } => {
+                core.update_checkpointed(at, key, &status.uuid.clone().unwrap_or_default(), written)
+            }
+            Output::CheckpointUpdate { key, record: Record::Ack(uuid), .. } => {
+                core.ack_checkpointed(at, key, uuid, written)
+            }
+            _ => {}
+        }
+    }
+}
+
+#[test]
+fn an_update_after_an_acknowledgement_waits_for_the_acknowledgement_record() {
+    // mesos-sim seed 21: the ack of RUNNING failed to reach the disk, FINISHED went out, the
+    // agent restarted and sent RUNNING again: the framework heard RUNNING after FINISHED.
+    let mut core = agent();
+    run_for(&mut core, checkpointing_framework(), command_task("t1"));
+    subscribe(&mut core, 1, "t1");
+    let running = update(&mut core, "t1", "t1", TaskState::TaskRunning, 1);
+    report_records(&mut core, secs(4), &running, true);
+    let sent = drain(&mut core);
+    assert_eq!(updates_sent(&sent).len(), 1);
+    let finished = update(&mut core, "t1", "t1", TaskState::TaskFinished, 2);
+    report_records(&mut core, secs(4), &finished, true);
+    drain(&mut core);
+    ack(&mut core, &sent);
+    let outputs = drain(&mut core);
+    assert!(updates_sent(&outputs).is_empty(), "FINISHED went out before the ack was on disk");
+    report_records(&mut core, secs(5), &outputs, false);
+    let retry = core.poll_timeout().expect("the ack record is written again");
+    core.handle_timeout(retry);
+    let outputs = drain(&mut core);
+    assert!(updates_sent(&outputs).is_empty());
+    report_records(&mut core, retry, &outputs, true);
+    let outputs = drain(&mut core);
+    assert_eq!(updates_sent(&outputs), vec![("t1".to_string(), TaskState::TaskFinished, None)]);
+}
+
+#[test]
+fn an_update_the_agent_makes_is_not_sent_before_its_record_is_written() {
+    // mesos-sim seed 315: the agent forwarded TASK_FAILED it could not record, restarted,
+    // and reported the same end as TASK_LOST.
+    let mut core = agent();
+    let outputs = run_for(&mut core, checkpointing_framework(), command_task("t1"));
+    let container = launched(&outputs).container_id.clone();
+    subscribe(&mut core, 1, "t1");
+    let running = update(&mut core, "t1", "t1", TaskState::TaskRunning, 1);
+    report_records(&mut core, secs(4), &running, true);
+    let sent = drain(&mut core);
+    ack(&mut core, &sent);
+    let acked = drain(&mut core);
+    report_records(&mut core, secs(5), &acked, true);
+    core.container_exited(secs(6), &container, Some(9));
+    let outputs = drain(&mut core);
+    assert!(updates_sent(&outputs).is_empty(), "{outputs:?}");
+    report_records(&mut core, secs(6), &outputs, false);
+    assert!(updates_sent(&drain(&mut core)).is_empty(), "not forwarded while unwritten");
+    let retry = core.poll_timeout().expect("written again");
+    core.handle_timeout(retry);
+    let outputs = drain(&mut core);
+    report_records(&mut core, retry, &outputs, true);
+    let sent = updates_sent(&drain(&mut core));
+    assert_eq!(sent.len(), 1, "{sent:?}");
+    assert_eq!(sent[0].1, TaskState::TaskFailed);
+}
+
+#[test]
+fn reregistration_reports_only_recorded_states() {
+    // mesos-sim seed 315: the re-registration told the master of a state whose record had
+    // not been written, and reconciliation passed it on.
+    let mut core = agent();
+    run_for(&mut core, checkpointing_framework(), command_task("t1"));
+    subscribe(&mut core, 1, "t1");
+    let running = update(&mut core, "t1", "t1", TaskState::TaskRunning, 1);
+    report_records(&mut core, secs(4), &running, false);
+    core.stream_closed(secs(5));
+    // Run timers (the record's retries among them, failing again) until it re-registers.
+    let reregister = loop {
+        let at = core.poll_timeout().expect("something is due");
+        core.handle_timeout(at);
+        let outputs = drain(&mut core);
+        report_records(&mut core, at, &outputs, false);
+        if let Some(call) = outputs.into_iter().find_map(|o| match o {
+            Output::OpenStream(call) => call.reregister,
+            _ => None,
+        }) {
+            break call;
+        }
+    };
+    assert_eq!(reregister.tasks.len(), 1);
+    assert_eq!(reregister.tasks[0].status_update_state, None, "{:?}", reregister.tasks[0]);
+    assert_ne!(reregister.tasks[0].state, TaskState::TaskRunning as i32);
+}
+
+#[test]
+fn a_shut_down_framework_takes_its_ended_executors_and_their_updates_with_it() {
+    // mesos-sim seed 2175: an executor that had ended kept the framework on the agent after
+    // SHUTDOWN_FRAMEWORK, so a task's update was retried for ever while the task was no
+    // longer reported.
+    let mut core = agent();
+    let outputs = run_for(&mut core, checkpointing_framework(), command_task("t1"));
+    let container = launched(&outputs).container_id.clone();
+    subscribe(&mut core, 1, "t1");
+    let finished = update(&mut core, "t1", "t1", TaskState::TaskFinished, 1);
+    report_records(&mut core, secs(4), &finished, true);
+    core.container_exited(secs(5), &container, Some(0));
+    drain(&mut core);
+    assert_eq!(core.frameworks().len(), 1, "kept while FINISHED is unacknowledged");
+    core.stream_event(
+        secs(6),
+        AgentEvent {
+            r#type: Some(agent_event::Type::ShutdownFramework as i32),
+            shutdown_framework: Some(agent_event::ShutdownFramework {
+                framework_id: FrameworkId { value: FW.into() },
+            }),
+            ..Default::default()
+        },
+    );
+    drain(&mut core);
+    assert!(core.frameworks().is_empty());
+    core.handle_timeout(secs(10_000));
+    assert!(updates_sent(&drain(&mut core)).is_empty(), "no retries for a removed framework");
+}

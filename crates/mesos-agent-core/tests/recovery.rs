@@ -35,7 +35,7 @@ fn drain(core: &mut AgentCore) -> Vec<Output> {
     drain_with(core, true)
 }
 
-/// Every output, with each update record reported written or failed.
+/// Every output, with each update and acknowledgement record reported written or failed.
 fn drain_with(core: &mut AgentCore, written: bool) -> Vec<Output> {
     drain_at(core, secs(0), written)
 }
@@ -44,9 +44,15 @@ fn drain_with(core: &mut AgentCore, written: bool) -> Vec<Output> {
 fn drain_at(core: &mut AgentCore, now: Time, written: bool) -> Vec<Output> {
     let mut outputs = Vec::new();
     while let Some(output) = core.poll_output() {
-        if let Output::CheckpointUpdate { key, record: Record::Update(status), .. } = &output {
-            let uuid = status.uuid.clone().unwrap_or_default();
-            core.update_checkpointed(now, key, &uuid, written);
+        match &output {
+            Output::CheckpointUpdate { key, record: Record::Update(status), .. } => {
+                let uuid = status.uuid.clone().unwrap_or_default();
+                core.update_checkpointed(now, key, &uuid, written);
+            }
+            Output::CheckpointUpdate { key, record: Record::Ack(uuid), .. } => {
+                core.ack_checkpointed(now, key, uuid, written);
+            }
+            _ => {}
         }
         outputs.push(output);
     }
@@ -411,7 +417,7 @@ fn an_update_whose_checkpoint_fails_is_neither_acknowledged_nor_forwarded_until_
 }
 
 #[test]
-fn an_agent_generated_update_whose_checkpoint_fails_still_reaches_the_master() {
+fn an_agent_generated_update_whose_checkpoint_fails_is_written_again_then_sent() {
     let mut core = AgentCore::new(config(), Some("a-S0".into()));
     register(&mut core, secs(0));
     run_task(&mut core, secs(3), task("t1"));
@@ -422,11 +428,17 @@ fn an_agent_generated_update_whose_checkpoint_fails_still_reaches_the_master() {
             _ => None,
         })
         .expect("a container");
-    // The executor never starts: the agent itself reports the task, and no one would resend it.
+    // The executor never starts: the agent itself reports the task, and no one would resend
+    // it, so the agent writes its record again until it is on disk, and only then sends it
+    // (a restart before that would report the task's end afresh, perhaps differently).
     core.container_launch_failed(secs(4), &container, "no such program");
     let outputs = drain_with(&mut core, false);
-    assert_eq!(forwarded_to_master(&outputs), 1, "{outputs:?}");
+    assert_eq!(forwarded_to_master(&outputs), 0, "{outputs:?}");
     assert_eq!(core.counters().unrecorded_status_updates, 1);
+    let retry = core.poll_timeout().expect("the record is written again");
+    core.handle_timeout(retry);
+    let outputs = drain_at(&mut core, retry, true);
+    assert_eq!(forwarded_to_master(&outputs), 1, "{outputs:?}");
 }
 
 #[test]

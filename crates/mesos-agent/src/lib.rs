@@ -394,10 +394,16 @@ async fn drive(
                     if let Err(error) = &written {
                         tracing::error!(task = %key.1, "cannot checkpoint a status update: {error}");
                     }
-                    // The core acknowledges the update to its executor only once it is durable.
-                    if let mesos_agent_core::status_updates::Record::Update(status) = &record {
-                        let uuid = status.uuid.clone().unwrap_or_default();
-                        core.update_checkpointed(now(), &key, &uuid, written.is_ok());
+                    // The core acknowledges an update to its executor, and moves a stream past
+                    // an acknowledgement, only once the record is durable.
+                    match &record {
+                        mesos_agent_core::status_updates::Record::Update(status) => {
+                            let uuid = status.uuid.clone().unwrap_or_default();
+                            core.update_checkpointed(now(), &key, &uuid, written.is_ok());
+                        }
+                        mesos_agent_core::status_updates::Record::Ack(uuid) => {
+                            core.ack_checkpointed(now(), &key, uuid, written.is_ok());
+                        }
                     }
                 }
                 Output::CheckpointFramework(info) => {

@@ -113,6 +113,8 @@ pub(crate) enum PendingOp {
         conn: ConnId,
         stream_id: String,
         reregister: Box<agent_call::Reregister>,
+        /// Whether the registry held the agent as unreachable (not only admitted).
+        from_unreachable: bool,
     },
     Unreachable {
         agent_id: String,
@@ -164,6 +166,15 @@ impl Master {
                     return AgentReply::bad_request(
                         "The 'Mesos-Stream-Id' header does not match the agent's registration stream",
                     );
+                }
+                if !agent.connected() {
+                    // Its stream is gone and the master has acted on that (a framework that
+                    // does not checkpoint has heard its tasks lost): nothing the agent says
+                    // counts until it re-registers, and it resends what matters then.
+                    self.counters.dropped_messages += 1;
+                    return AgentReply::bad_request(format!(
+                        "Agent '{agent_id}' is disconnected: it must re-register first"
+                    ));
                 }
                 self.registered_agent_call(now, &agent_id, call_type, call)
             }
@@ -322,9 +333,26 @@ impl Master {
             self.reconnect_agent(now, conn, stream_id.clone(), &agent_id, &reregister);
             return AgentReply::Stream { stream_id };
         }
+        if self.awaiting_registry().any(|p| {
+            matches!(p, PendingOp::Readmit { reregister, .. }
+                if reregister.agent_info.id.as_ref().is_some_and(|id| id.value == agent_id))
+        }) {
+            // As Mesos does: one re-registration at a time. Once the one in flight is written
+            // the agent is known, and its retry reconnects it.
+            return AgentReply::Error {
+                status: 503,
+                message: "Agent re-registration is already in progress; retry the registration".to_string(),
+            };
+        }
+        let from_unreachable = self.registry.unreachable.contains_key(&agent_id);
         self.persist(
             Operation::MarkReachable(reregister.agent_info.clone()),
-            PendingOp::Readmit { conn, stream_id: stream_id.clone(), reregister: Box::new(reregister) },
+            PendingOp::Readmit {
+                conn,
+                stream_id: stream_id.clone(),
+                reregister: Box::new(reregister),
+                from_unreachable,
+            },
         );
         AgentReply::Stream { stream_id }
     }
@@ -502,8 +530,8 @@ impl Master {
             PendingOp::Admit { conn, stream_id, register, agent_id, .. } => {
                 self.admit(now, conn, stream_id, *register, agent_id);
             }
-            PendingOp::Readmit { conn, stream_id, reregister } => {
-                self.readmit(now, conn, stream_id, *reregister)
+            PendingOp::Readmit { conn, stream_id, reregister, from_unreachable } => {
+                self.readmit(now, conn, stream_id, *reregister, from_unreachable)
             }
             PendingOp::Unreachable { agent_id } => self.agent_unreachable(now, &agent_id),
             PendingOp::Removed { agent_id } => self.forget_agent(now, &agent_id),
@@ -563,7 +591,14 @@ impl Master {
         self.allocate_soon();
     }
 
-    fn readmit(&mut self, now: Time, conn: ConnId, stream_id: String, reregister: agent_call::Reregister) {
+    fn readmit(
+        &mut self,
+        now: Time,
+        conn: ConnId,
+        stream_id: String,
+        reregister: agent_call::Reregister,
+        from_unreachable: bool,
+    ) {
         let info = reregister.agent_info.clone();
         let Some(agent_id) = info.id.as_ref().map(|id| id.value.clone()) else { return };
         self.recovered_agents.remove(&agent_id);
@@ -657,11 +692,20 @@ impl Master {
             }
             agent.tasks.insert((framework_id.clone(), task_id.clone()));
             if let Some(framework) = self.frameworks.get_mut(&framework_id) {
-                if framework.unreachable_tasks.remove(&task_id).is_some() {
+                // Back from unreachable: a task the framework heard was unreachable or lost,
+                // or, after a master restart (which forgets those), one that reconciliation
+                // reported lost or unreachable since its agent was.
+                let was_unreachable = framework.unreachable_tasks.remove(&task_id).is_some();
+                if was_unreachable || (from_unreachable && !framework.tasks.contains_key(&task_id)) {
                     back_from_unreachable.push((framework_id.clone(), task_id.clone()));
                 }
                 framework.tasks.insert(task_id, record);
             }
+        }
+        // The agent is back and did not report these: they are no longer unreachable but
+        // gone, which is what reconciling them now answers (TASK_GONE), as in Mesos.
+        for framework in self.frameworks.values_mut() {
+            framework.unreachable_tasks.retain(|_, task| task.agent_id != agent_id);
         }
         let quarantined = !agent.quarantined.is_empty();
         self.agents.insert(agent_id.clone(), agent);
@@ -785,10 +829,12 @@ impl Master {
                 .frameworks
                 .get(&framework_id)
                 .and_then(|f| f.tasks.get(&task_id))
-                .is_some_and(|t| t.latest_state().is_terminal());
+                .is_some_and(|t| t.reported_state().is_terminal());
             if ended {
-                // It ended before the connection did (its update maybe not acknowledged yet,
-                // which now cannot reach the agent): it keeps its state.
+                // Its end reached the framework before the connection did (maybe not
+                // acknowledged yet, which now cannot reach the agent): it keeps its state. One
+                // that ended without its update through is lost: the agent drops the framework
+                // and that update with it.
                 self.complete_task(&framework_id, &task_id);
                 continue;
             }

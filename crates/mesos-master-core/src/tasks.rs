@@ -399,7 +399,10 @@ impl Master {
             let Some(framework) = self.frameworks.get_mut(&framework_id) else { continue };
             let partition_aware = framework.partition_aware();
             let Some(mut task) = framework.tasks.remove(&task_id) else { continue };
-            if task.latest_state().is_terminal() {
+            // Quiet only if the framework hears (or heard) the end from the agent; a task that
+            // ended on the agent without its update through is as live to the framework as a
+            // running one, and is lost or unreachable with the agent.
+            if task.reported_state().is_terminal() {
                 framework.completed_tasks.push_back(task);
                 continue;
             }

@@ -142,7 +142,10 @@ impl Master {
     /// What an agent's resources are doing.
     pub fn agent_usage(&self, agent_id: &str) -> AgentUsage {
         let mut usage = AgentUsage::default();
-        for offer in self.offers.values().filter(|o| o.agent_id == agent_id) {
+        // Through the agent's own index of its offers: scanning every offer for every agent
+        // made /master/state quadratic in cluster size.
+        let offer_ids = self.agents.get(agent_id).map(|a| &a.offers);
+        for offer in offer_ids.into_iter().flatten().filter_map(|id| self.offers.get(id)) {
             usage.offered += &offer.resources;
         }
         if let Some(allocated) = self.allocator.allocated_on(agent_id) {

@@ -528,3 +528,157 @@ fn a_quarantine_ends_when_the_framework_of_the_unreadable_task_is_removed() {
     h.advance(Duration::from_secs(5));
     assert_eq!(h.offers(other.conn).len(), 1, "the agent is offered again once the framework is gone");
 }
+
+// ----- found by mesos-sim -----
+
+#[test]
+fn a_disconnected_agent_is_not_heard_until_it_reregisters() {
+    // mesos-sim seed 91 (agent-stream-break): the master had reported the task lost when the
+    // stream broke; an update the agent sent before it noticed must not revive it.
+    let mut h = Harness::new();
+    let (agent, fw) = running_task(&mut h, framework_info("fw"));
+    h.master.agent_stream_closed(h.now, agent.conn);
+    h.pump();
+    assert_eq!(state(&h.updates(fw.conn)[0]), TaskState::TaskLost);
+    let call = AgentCall {
+        r#type: Some(agent_call::Type::StatusUpdate as i32),
+        agent_id: Some(AgentId { value: agent.id.clone() }),
+        status_update: Some(mesos_proto::internal::StatusUpdate {
+            framework_id: FrameworkId { value: fw.id.clone() },
+            status: mesos_proto::v1::TaskStatus {
+                task_id: TaskId { value: "t1".into() },
+                state: TaskState::TaskRunning as i32,
+                uuid: Some(vec![7; 16]),
+                ..Default::default()
+            },
+            latest_state: None,
+        }),
+        ..Default::default()
+    };
+    let reply = h.agent_send(&agent, call);
+    assert!(
+        matches!(&reply, AgentReply::Error { status: 400, message } if message.contains("re-register")),
+        "{reply:?}"
+    );
+    assert!(h.updates(fw.conn).is_empty(), "nothing reaches the framework");
+}
+
+#[test]
+fn unreachable_tasks_an_agent_does_not_bring_back_are_gone() {
+    // mesos-sim seed 19 (partition): they stayed TASK_UNREACHABLE for ever.
+    let mut h = Harness::new();
+    let info = with_capabilities(framework_info("fw"), &[Cap::PartitionAware]);
+    let (agent, fw) = running_task(&mut h, info.clone());
+    h.advance(Duration::from_secs(15 * 6));
+    assert_eq!(state(&h.updates(fw.conn)[0]), TaskState::TaskUnreachable);
+    let info = FrameworkInfo { id: Some(FrameworkId { value: fw.id.clone() }), ..info };
+    reregister(&mut h, &agent, &info, vec![]);
+    let reconcile = mesos_proto::v1::scheduler::Call {
+        r#type: Some(mesos_proto::v1::scheduler::call::Type::Reconcile as i32),
+        reconcile: Some(mesos_proto::v1::scheduler::call::Reconcile {
+            tasks: vec![mesos_proto::v1::scheduler::call::reconcile::Task {
+                task_id: TaskId { value: "t1".into() },
+                agent_id: Some(AgentId { value: agent.id.clone() }),
+            }],
+        }),
+        ..Default::default()
+    };
+    h.call(&fw, reconcile);
+    let updates = h.updates(fw.conn);
+    assert_eq!(state(updates.last().unwrap()), TaskState::TaskGone, "{updates:?}");
+}
+
+#[test]
+fn a_task_that_ended_unheard_is_lost_with_its_agent_and_back_with_it() {
+    // mesos-sim seed 91 (agent-crash): a task whose end the framework had not heard was taken
+    // off silently when its agent became unreachable; reconciliation then said TASK_LOST and
+    // the agent's RUNNING came after it.
+    let mut h = Harness::new();
+    let agent = h.register_agent("a1", "cpus:2;mem:1024");
+    let fw = h.subscribe(framework_info("fw"));
+    h.tick();
+    let offer = h.offers(fw.conn).remove(0);
+    h.accept(&fw, &[&offer], vec![launch(vec![task("t1", &offer, "cpus:1;mem:128")])]);
+    // RUNNING is in flight, unacknowledged, while the task has already finished.
+    let call = AgentCall {
+        r#type: Some(agent_call::Type::StatusUpdate as i32),
+        agent_id: Some(AgentId { value: agent.id.clone() }),
+        status_update: Some(mesos_proto::internal::StatusUpdate {
+            framework_id: FrameworkId { value: fw.id.clone() },
+            status: mesos_proto::v1::TaskStatus {
+                task_id: TaskId { value: "t1".into() },
+                state: TaskState::TaskRunning as i32,
+                uuid: Some(vec![7; 16]),
+                ..Default::default()
+            },
+            latest_state: Some(TaskState::TaskFinished as i32),
+        }),
+        ..Default::default()
+    };
+    assert_eq!(h.agent_send(&agent, call), AgentReply::Accepted);
+    h.updates(fw.conn);
+    h.advance(Duration::from_secs(15 * 6));
+    let updates = h.updates(fw.conn);
+    assert_eq!(state(&updates[0]), TaskState::TaskLost, "{updates:?}");
+    let info = FrameworkInfo { id: Some(FrameworkId { value: fw.id.clone() }), ..framework_info("fw") };
+    let mut reported = reported_task(&agent, &fw.id, TaskState::TaskFinished);
+    reported.status_update_state = Some(TaskState::TaskRunning as i32);
+    reported.status_update_uuid = Some(vec![7; 16]);
+    reregister(&mut h, &agent, &info, vec![reported]);
+    let updates = h.updates(fw.conn);
+    assert_eq!(state(&updates[0]), TaskState::TaskRunning, "the reliable stream's state, {updates:?}");
+    assert_eq!(updates[0].reason, Some(task_status::Reason::ReasonAgentReregistered as i32));
+}
+
+#[test]
+fn tasks_of_an_unreachable_agent_are_reported_back_after_a_master_restart() {
+    // mesos-sim seed 534: the restarted master had answered reconciliation with TASK_LOST
+    // (the registry says the agent is unreachable); when the agent came back its tasks
+    // reappeared without a word saying why.
+    let mut h = Harness::new();
+    let info =
+        FrameworkInfo { checkpoint: Some(true), failover_timeout: Some(3600.0), ..framework_info("fw") };
+    let (agent, fw) = running_task(&mut h, info.clone());
+    h.advance(Duration::from_secs(15 * 6));
+    assert!(h.stored.unreachable.contains_key(&agent.id));
+    let mut h = Harness::with(config(), h.stored.clone());
+    let info = FrameworkInfo { id: Some(FrameworkId { value: fw.id.clone() }), ..info };
+    let again = h.subscribe(info.clone());
+    reregister(&mut h, &agent, &info, vec![reported_task(&agent, &fw.id, TaskState::TaskRunning)]);
+    let updates = h.updates(again.conn);
+    let back: Vec<_> = updates
+        .iter()
+        .filter(|u| u.reason == Some(task_status::Reason::ReasonAgentReregistered as i32))
+        .collect();
+    assert_eq!(back.len(), 1, "{updates:?}");
+    assert_eq!(state(back[0]), TaskState::TaskRunning);
+}
+
+#[test]
+fn one_reregistration_at_a_time() {
+    // mesos-sim seed 443: two re-registrations of one unreachable agent were both written and
+    // both admitted it; the allocator refused the second.
+    let mut h = Harness::new();
+    let agent = h.register_agent("a1", "cpus:1;mem:128");
+    h.advance(Duration::from_secs(15 * 6));
+    assert!(h.stored.unreachable.contains_key(&agent.id));
+    h.auto_commit = false;
+    let call = AgentCall {
+        r#type: Some(agent_call::Type::Reregister as i32),
+        reregister: Some(agent_call::Reregister { agent_info: agent.info.clone(), ..Default::default() }),
+        ..Default::default()
+    };
+    let first = h.conn();
+    assert!(matches!(h.master.agent_call(h.now, first, call.clone(), None), AgentReply::Stream { .. }));
+    h.pump();
+    let second = h.conn();
+    let reply = h.master.agent_call(h.now, second, call.clone(), None);
+    assert!(matches!(reply, AgentReply::Error { status: 503, .. }), "{reply:?}");
+    h.commit_pending();
+    // Once written, a retry reconnects the known agent.
+    let third = h.conn();
+    assert!(matches!(h.master.agent_call(h.now, third, call, None), AgentReply::Stream { .. }));
+    h.pump();
+    assert_eq!(h.master.agents().count(), 1);
+    assert_eq!(h.master.audit(), Ok(()));
+}

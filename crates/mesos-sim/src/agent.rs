@@ -345,16 +345,13 @@ impl Sim {
                     key.1,
                     if written { "ok" } else { "FAILED" }
                 ));
-                if let Record::Update(status) = &record {
-                    // The agent forwards an update it generated itself even when its record
-                    // could not be written (better late than never): it joins the sequence.
-                    let by_agent = status.source == Some(task_status::Source::SourceAgent as i32);
-                    if written || by_agent {
-                        self.written_updates
-                            .entry(key.clone())
-                            .or_default()
-                            .push(status.uuid.clone().unwrap_or_default());
-                    }
+                if let Record::Update(status) = &record
+                    && written
+                {
+                    self.written_updates
+                        .entry(key.clone())
+                        .or_default()
+                        .push(status.uuid.clone().unwrap_or_default());
                 }
                 if written {
                     self.agents[index]
@@ -364,10 +361,16 @@ impl Sim {
                         .or_default()
                         .push(record.clone());
                 }
-                if let Record::Update(status) = &record
-                    && let Some(core) = &mut self.agents[index].core
-                {
-                    core.update_checkpointed(now, &key, &status.uuid.clone().unwrap_or_default(), written);
+                if let Some(core) = &mut self.agents[index].core {
+                    match &record {
+                        Record::Update(status) => core.update_checkpointed(
+                            now,
+                            &key,
+                            &status.uuid.clone().unwrap_or_default(),
+                            written,
+                        ),
+                        Record::Ack(uuid) => core.ack_checkpointed(now, &key, uuid, written),
+                    }
                 }
             }
             Output::CheckpointFramework(info) => {

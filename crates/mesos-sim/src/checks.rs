@@ -91,10 +91,22 @@ impl Sim {
 
     /// Whether every framework finished its work and the cluster settled.
     pub(crate) fn work_done(&self) -> bool {
-        self.frameworks.iter().all(|f| f.done())
+        // Both sides must agree: an agent may still believe itself registered while the
+        // master has just marked it unreachable and closed its stream.
+        let Some(master) = &self.master.core else { return false };
+        // A task given up as unreachable is settled only while its agent stays away; once the
+        // agent is back, the framework's next reconciliation must hear what became of it.
+        let abandoned_back = self.frameworks.iter().any(|f| {
+            f.tasks
+                .values()
+                .any(|t| t.abandoned && !t.state.is_terminal() && master.agent(&t.agent_id).is_some())
+        });
+        !abandoned_back
+            && self.frameworks.iter().all(|f| f.done())
             && self.agents.iter().all(|a| {
                 a.core.as_ref().is_some_and(|core| {
                     matches!(core.registration(), mesos_agent_core::Registration::Registered(_))
+                        && core.agent_id().is_some_and(|id| master.agent(id).is_some_and(|m| m.connected()))
                 })
             })
     }
@@ -123,6 +135,20 @@ impl Sim {
             }
         }
         let Some(master) = &self.master.core else { return Err("liveness: the master is down".into()) };
+        // A task given up as unreachable is settled only if its agent never came back under
+        // that id; a returning agent must have turned it into something else.
+        for framework in &self.frameworks {
+            for (task_id, task) in
+                framework.tasks.iter().filter(|(_, t)| t.abandoned && !t.state.is_terminal())
+            {
+                if master.agent(&task.agent_id).is_some() {
+                    return Err(format!(
+                        "liveness: {} task {task_id} is still {:?} although its agent {} is registered",
+                        framework.name, task.state, task.agent_id
+                    ));
+                }
+            }
+        }
         for agent in &self.agents {
             let id = agent.core.as_ref().and_then(|core| core.agent_id()).unwrap_or_default();
             if !master.agent(id).is_some_and(|a| a.connected()) {

@@ -32,6 +32,26 @@ pub struct BookTask {
     pub launched: Time,
     /// When a kill was last asked for.
     pub kill_sent: Option<Time>,
+    /// Since when it has been TASK_UNREACHABLE without a word since.
+    pub unreachable_since: Option<Time>,
+    /// Given up for lost after being unreachable too long, and replaced (as Marathon's
+    /// unreachable strategy does); it counts as settled while it stays unreachable.
+    pub abandoned: bool,
+    /// Whether its TASK_LOST was the master's guess about an unreachable agent, which the
+    /// agent's return can undo (Mesos' docs warn non-partition-aware frameworks of this).
+    pub lost_maybe_back: bool,
+}
+
+/// How long a partition-aware framework waits for an unreachable task before it replaces it.
+/// Its agent may never return under the id it had: an agent whose stream broke before it
+/// heard its id registers anew, and the old id stays unreachable until the registry drops it.
+pub const UNREACHABLE_GIVE_UP: Duration = Duration::from_secs(600);
+
+impl BookTask {
+    /// Whether the framework is done with it.
+    pub fn settled(&self) -> bool {
+        self.state.is_terminal() || (self.abandoned && self.state == TaskState::TaskUnreachable)
+    }
 }
 
 /// One simulated framework.
@@ -109,7 +129,7 @@ impl SimFramework {
 
     /// Whether everything it wanted to do is done.
     pub fn done(&self) -> bool {
-        self.launched >= self.target && self.tasks.values().all(|t| t.state.is_terminal())
+        self.launched >= self.target && self.tasks.values().all(BookTask::settled)
     }
 }
 
@@ -302,15 +322,35 @@ impl Sim {
             if before.is_terminal() && !reconciliation && state != before {
                 // A lost task may turn out to have finished, or be reported again when its
                 // agent comes back (§6.10); any other terminal state is final.
-                let allowed = before == TaskState::TaskLost && (state.is_terminal() || came_back);
+                let allowed = before == TaskState::TaskLost
+                    && (state.is_terminal() || came_back || task.lost_maybe_back);
                 if !allowed {
                     problem = Some(format!(
                         "f{index} task {task_id}: {before:?} was followed by {state:?} ({reason:?})"
                     ));
                 }
             }
-            if !(reconciliation && before.is_terminal()) {
+            // Reconciliation does not undo an end, except that a lost task the master reports
+            // live again is back (its agent returned while the framework was away and missed
+            // the update saying so).
+            let back = reconciliation && before == TaskState::TaskLost && !state.is_terminal();
+            if !(reconciliation && before.is_terminal()) || back {
                 task.state = state;
+                let guess = status.uuid.is_none()
+                    && matches!(
+                        reason,
+                        Some(
+                            task_status::Reason::ReasonAgentRemoved
+                                | task_status::Reason::ReasonReconciliation
+                        )
+                    );
+                task.lost_maybe_back = state == TaskState::TaskLost
+                    && (guess || (status.uuid.is_none() && task.lost_maybe_back && before == state));
+                if state != TaskState::TaskUnreachable {
+                    task.unreachable_since = None;
+                } else if task.unreachable_since.is_none() {
+                    task.unreachable_since = Some(self.now);
+                }
             }
         }
         if let Some(problem) = problem {
@@ -362,6 +402,7 @@ impl Sim {
         } else if framework.stream_id.is_some() && framework.id.is_some() {
             self.answer_offers(index);
             self.kill_some(index);
+            self.replace_unreachable(index);
             if self.frameworks[index]
                 .last_reconcile
                 .is_some_and(|at| self.now.saturating_since(at) > Duration::from_secs(60))
@@ -411,6 +452,9 @@ impl Sim {
                         uuids: Vec::new(),
                         launched: now,
                         kill_sent: None,
+                        unreachable_since: None,
+                        abandoned: false,
+                        lost_maybe_back: false,
                     },
                 );
             }
@@ -471,6 +515,20 @@ impl Sim {
             });
         }
         tasks
+    }
+
+    /// Replaces the tasks unreachable for longer than [`UNREACHABLE_GIVE_UP`].
+    fn replace_unreachable(&mut self, index: usize) {
+        let now = self.now;
+        let framework = &mut self.frameworks[index];
+        for task in framework.tasks.values_mut() {
+            let overdue =
+                task.unreachable_since.is_some_and(|at| now.saturating_since(at) > UNREACHABLE_GIVE_UP);
+            if overdue && !task.abandoned {
+                task.abandoned = true;
+                framework.target += 1;
+            }
+        }
     }
 
     /// Kills tasks that run too long (a planned hang) and, now and then, one at random.

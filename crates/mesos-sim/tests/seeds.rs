@@ -67,7 +67,10 @@ fn seeds_that_found_bugs_stay_fixed() {
     const CHECKPOINT: &[Fault] = &[Fault::CheckpointWriteFailure];
     const AGENT_STREAM: &[Fault] = &[Fault::AgentStreamBreak];
     const MASTER: &[Fault] = &[Fault::MasterCrash];
-    let cases: [(u64, &'static [Fault], &str); 8] = [
+    const PARTITION: &[Fault] = &[Fault::Partition];
+    const AGENT_CRASH: &[Fault] = &[Fault::AgentCrash];
+    const ALL: &[Fault] = &mesos_sim::swarm::ALL_FAULTS;
+    let cases: [(u64, &'static [Fault], &str); 22] = [
         (17, CHECKPOINT, "a task's records were written out of order after a failed write"),
         (23, CHECKPOINT, "a task's records were written out of order after a failed write"),
         (31, CHECKPOINT, "a task's records were written out of order after a failed write"),
@@ -76,6 +79,20 @@ fn seeds_that_found_bugs_stay_fixed() {
         (25, AGENT_STREAM, "a non-checkpointing framework's lost task came back"),
         (18, MASTER, "frameworks of two master incarnations got the same id"),
         (46, MASTER, "frameworks of two master incarnations got the same id"),
+        (91, AGENT_STREAM, "a disconnected agent's update revived a task reported lost"),
+        (106, AGENT_STREAM, "tasks stayed unreachable after their agent came back without them"),
+        (19, PARTITION, "tasks stayed unreachable after their agent came back without them"),
+        (224, PARTITION, "the end was judged while an agent was being marked unreachable"),
+        (91, AGENT_CRASH, "a task whose end was unheard vanished silently with its agent"),
+        (21, ALL, "an update went out before the acknowledgement before it was on disk"),
+        (104, ALL, "an update the agent made itself went out without its record"),
+        (315, ALL, "the re-registration reported a state whose record was not written"),
+        (443, ALL, "two re-registrations of one agent were both admitted"),
+        (534, ALL, "tasks of an unreachable agent came back unannounced after a master restart"),
+        (548, ALL, "a task lost to an unreachable agent came back while its framework was away"),
+        (2175, ALL, "a shut-down framework's ended executor kept an update retrying for ever"),
+        (44, AGENT_CRASH, "the end was judged while an agent was being marked unreachable"),
+        (5247, ALL, "the end was judged before a returning agent's lost task was reconciled"),
     ];
     for (seed, faults, bug) in cases {
         let options = RunOptions { allowed_faults: Some(faults), ..RunOptions::default() };
