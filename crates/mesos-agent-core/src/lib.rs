@@ -677,11 +677,11 @@ mod tests {
     fn registered(id: &str) -> AgentEvent {
         AgentEvent {
             r#type: Some(agent_event::Type::Registered as i32),
-            registered: Some(Registered {
+            registered: Some(Box::new(Registered {
                 agent_id: AgentId { value: id.into() },
                 master_info: MasterInfo::default(),
                 ping_interval_seconds: Some(15.0),
-            }),
+            })),
             ..Default::default()
         }
     }
@@ -768,10 +768,10 @@ mod tests {
             secs(2),
             AgentEvent {
                 r#type: Some(agent_event::Type::CheckpointResources as i32),
-                checkpoint_resources: Some(CheckpointResources {
+                checkpoint_resources: Some(Box::new(CheckpointResources {
                     resources: vec![reserved.clone()],
                     operation: None,
-                }),
+                })),
                 ..Default::default()
             },
         );

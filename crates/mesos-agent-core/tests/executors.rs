@@ -37,11 +37,11 @@ fn agent() -> AgentCore {
         secs(1),
         AgentEvent {
             r#type: Some(agent_event::Type::Registered as i32),
-            registered: Some(Registered {
+            registered: Some(Box::new(Registered {
                 agent_id: mesos_proto::v1::AgentId { value: "a-S0".into() },
                 master_info: MasterInfo::default(),
                 ping_interval_seconds: Some(15.0),
-            }),
+            })),
             ..Default::default()
         },
     );
@@ -80,7 +80,7 @@ fn run_for(core: &mut AgentCore, framework: FrameworkInfo, task: TaskInfo) -> Ve
         secs(2),
         AgentEvent {
             r#type: Some(agent_event::Type::RunTask as i32),
-            run_task: Some(RunTask { framework, task }),
+            run_task: Some(Box::new(RunTask { framework, task })),
             ..Default::default()
         },
     );
@@ -409,11 +409,11 @@ fn a_task_group_is_delivered_whole_to_the_default_executor() {
         secs(2),
         AgentEvent {
             r#type: Some(agent_event::Type::RunTaskGroup as i32),
-            run_task_group: Some(RunTaskGroup {
+            run_task_group: Some(Box::new(RunTaskGroup {
                 framework: framework(),
                 executor,
                 task_group: TaskGroupInfo { tasks: vec![command_task("a"), command_task("b")] },
-            }),
+            })),
             ..Default::default()
         },
     );
@@ -682,11 +682,11 @@ fn an_executor_exit_while_disconnected_reaches_the_master_after_reregistering() 
         at,
         AgentEvent {
             r#type: Some(agent_event::Type::Reregistered as i32),
-            registered: Some(Registered {
+            registered: Some(Box::new(Registered {
                 agent_id: mesos_proto::v1::AgentId { value: "a-S0".into() },
                 master_info: MasterInfo::default(),
                 ping_interval_seconds: Some(1e300),
-            }),
+            })),
             ..Default::default()
         },
     );

@@ -62,11 +62,11 @@ fn drain_at(core: &mut AgentCore, now: Time, written: bool) -> Vec<Output> {
 fn registered() -> AgentEvent {
     AgentEvent {
         r#type: Some(agent_event::Type::Registered as i32),
-        registered: Some(Registered {
+        registered: Some(Box::new(Registered {
             agent_id: AgentId { value: "a-S0".into() },
             master_info: MasterInfo::default(),
             ping_interval_seconds: Some(15.0),
-        }),
+        })),
         ..Default::default()
     }
 }
@@ -168,7 +168,7 @@ fn run_task(core: &mut AgentCore, at: Time, task: TaskInfo) {
         at,
         AgentEvent {
             r#type: Some(agent_event::Type::RunTask as i32),
-            run_task: Some(RunTask { framework: framework(), task }),
+            run_task: Some(Box::new(RunTask { framework: framework(), task })),
             ..Default::default()
         },
     );

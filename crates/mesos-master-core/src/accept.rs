@@ -339,7 +339,7 @@ impl Master {
         let Some(framework) = self.frameworks.get(framework_id) else { return };
         let event = AgentEvent {
             r#type: Some(agent_event::Type::RunTask as i32),
-            run_task: Some(agent_event::RunTask { framework: framework.info.clone(), task }),
+            run_task: Some(Box::new(agent_event::RunTask { framework: framework.info.clone(), task })),
             ..Default::default()
         };
         self.send_to_agent(&pool.agent_id.clone(), event);
@@ -444,11 +444,11 @@ impl Master {
         let Some(framework) = self.frameworks.get(framework_id) else { return };
         let event = AgentEvent {
             r#type: Some(agent_event::Type::RunTaskGroup as i32),
-            run_task_group: Some(agent_event::RunTaskGroup {
+            run_task_group: Some(Box::new(agent_event::RunTaskGroup {
                 framework: framework.info.clone(),
                 executor,
                 task_group: TaskGroupInfo { tasks },
-            }),
+            })),
             ..Default::default()
         };
         self.send_to_agent(&pool.agent_id.clone(), event);
@@ -609,10 +609,10 @@ impl Master {
         agent.checkpointed = convert::resources_to_proto(&checkpointed, ResourceFormat::CANONICAL);
         let event = AgentEvent {
             r#type: Some(agent_event::Type::CheckpointResources as i32),
-            checkpoint_resources: Some(agent_event::CheckpointResources {
+            checkpoint_resources: Some(Box::new(agent_event::CheckpointResources {
                 resources: agent.checkpointed.clone(),
                 operation: Some(operation.clone()),
-            }),
+            })),
             ..Default::default()
         };
         let agent_id = pool.agent_id.clone();

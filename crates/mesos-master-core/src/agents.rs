@@ -770,11 +770,11 @@ impl Master {
     fn send_registered(&mut self, agent_id: &str, kind: agent_event::Type) {
         let event = AgentEvent {
             r#type: Some(kind as i32),
-            registered: Some(agent_event::Registered {
+            registered: Some(Box::new(agent_event::Registered {
                 agent_id: AgentId { value: agent_id.to_string() },
                 master_info: self.config.master_info.clone(),
                 ping_interval_seconds: Some(self.config.agent_ping_timeout.as_secs_f64()),
-            }),
+            })),
             ..Default::default()
         };
         self.send_to_agent(agent_id, event);

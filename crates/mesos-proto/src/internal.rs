@@ -245,14 +245,14 @@ pub struct AgentEvent {
     #[prost(enumeration = "agent_event::Type", optional, tag = "1")]
     pub r#type: Option<i32>,
     /// REGISTERED / REREGISTERED.
-    #[prost(message, optional, tag = "2")]
-    pub registered: Option<agent_event::Registered>,
+    #[prost(message, optional, boxed, tag = "2")]
+    pub registered: Option<Box<agent_event::Registered>>,
     /// RUN_TASK.
-    #[prost(message, optional, tag = "3")]
-    pub run_task: Option<agent_event::RunTask>,
+    #[prost(message, optional, boxed, tag = "3")]
+    pub run_task: Option<Box<agent_event::RunTask>>,
     /// RUN_TASK_GROUP.
-    #[prost(message, optional, tag = "4")]
-    pub run_task_group: Option<agent_event::RunTaskGroup>,
+    #[prost(message, optional, boxed, tag = "4")]
+    pub run_task_group: Option<Box<agent_event::RunTaskGroup>>,
     /// KILL_TASK.
     #[prost(message, optional, tag = "5")]
     pub kill_task: Option<agent_event::KillTask>,
@@ -272,8 +272,8 @@ pub struct AgentEvent {
     #[prost(message, optional, tag = "10")]
     pub update_framework: Option<agent_event::UpdateFramework>,
     /// CHECKPOINT_RESOURCES.
-    #[prost(message, optional, tag = "11")]
-    pub checkpoint_resources: Option<agent_event::CheckpointResources>,
+    #[prost(message, optional, boxed, tag = "11")]
+    pub checkpoint_resources: Option<Box<agent_event::CheckpointResources>>,
     /// SHUTDOWN (of the whole agent).
     #[prost(message, optional, tag = "12")]
     pub shutdown: Option<agent_event::Shutdown>,

@@ -59,7 +59,9 @@ fn launch(args: &[String]) {
         task_resources: "cpus:4;mem:8192".into(),
         // More work than the cluster holds: every freed slot is taken again at once.
         tasks_per_framework: usize::MAX,
+        launches_per_framework: usize::MAX,
         workload: Workload::Churn,
+        finishing_tasks: u64::MAX,
         seed: 1,
     };
     let wall = Instant::now();
@@ -105,6 +107,9 @@ fn launch(args: &[String]) {
         ms(m.allocation_cpu.quantile(1.0)),
         m.allocation_cpu.len()
     );
+    for (cpu, what) in &m.slowest {
+        println!("    slow step {}: {what}", ms(*cpu));
+    }
     audit(&cluster);
 }
 
@@ -120,7 +125,9 @@ fn place(args: &[String]) {
         agent_resources: format!("cpus:{per_agent};mem:{}", per_agent * 256),
         task_resources: "cpus:1;mem:256".into(),
         tasks_per_framework: (tasks as usize).div_ceil(frameworks),
+        launches_per_framework: usize::MAX,
         workload: Workload::PlaceOnly,
+        finishing_tasks: 0,
         seed: 2,
     };
     let mut cluster = ScaleCluster::new(config, 1_000);
@@ -165,17 +172,21 @@ fn state(args: &[String]) {
         frameworks,
         agent_resources: "cpus:64;mem:262144".into(),
         task_resources: "cpus:0.1;mem:64".into(),
-        tasks_per_framework: per_framework,
+        // Room for both generations, so no framework waits for offers to be revived.
+        tasks_per_framework: 2 * per_framework,
+        launches_per_framework: 2 * per_framework,
         workload: Workload::Churn,
+        // The first generation finishes (and is kept as completed tasks); the second runs.
+        finishing_tasks: running,
         seed: 3,
     };
     // Keep every completed task (a framework has `per_framework` of them at the end).
-    let mut cluster = ScaleCluster::new(config, per_framework);
+    let mut cluster = ScaleCluster::new(config, 2 * per_framework);
     cluster.bring_up();
     let with_agents = resident_bytes();
-    // Tasks last 20..60 s: after 70 s a first generation has ended and a second runs.
-    cluster.run_for(Duration::from_secs(70));
     cluster.run_until_launched(2 * running, Duration::from_secs(600));
+    // The first generation (20..60 s long) ends and is acknowledged; the second runs on.
+    cluster.run_for(Duration::from_secs(70));
     let with_tasks = resident_bytes();
     let live: usize = cluster.master.frameworks().map(|f| f.tasks.len()).sum();
     let completed: usize = cluster.master.frameworks().map(|f| f.completed_tasks.len()).sum();
@@ -196,7 +207,8 @@ fn state(args: &[String]) {
     let mut build = Vec::new();
     let mut render = Vec::new();
     let mut size = 0;
-    for _ in 0..5 {
+    let repeat = arg(args, "--repeat", 5).max(1) as usize;
+    for _ in 0..repeat {
         let started = Instant::now();
         let value = mesos_master::endpoints::state(&cluster.master, cluster.now(), &info);
         let built = started.elapsed();
@@ -209,8 +221,8 @@ fn state(args: &[String]) {
     render.sort();
     println!(
         "  /master/state: median {} to build the JSON value, {} with its serialisation; {:.1} MB",
-        ms(build[2]),
-        ms(render[2]),
+        ms(build[repeat / 2]),
+        ms(render[repeat / 2]),
         size as f64 / 1e6
     );
     audit(&cluster);

@@ -52,8 +52,13 @@ pub struct ScaleConfig {
     pub task_resources: String,
     /// Tasks a framework keeps launched at most (its demand).
     pub tasks_per_framework: usize,
+    /// Tasks a framework launches over the whole run at most.
+    pub launches_per_framework: usize,
     /// What the tasks do.
     pub workload: Workload,
+    /// Under [`Workload::Churn`], how many tasks (the first ones launched) finish; the rest
+    /// run for ever (`u64::MAX`: all finish).
+    pub finishing_tasks: u64,
     /// Seed for task durations and ids.
     pub seed: u64,
 }
@@ -110,6 +115,8 @@ pub struct Measured {
     pub tasks_ended: u64,
     /// Inputs handled.
     pub steps: u64,
+    /// The slowest steps: CPU time, what the input was and what came out of it.
+    pub slowest: Vec<(Duration, String)>,
 }
 
 #[derive(Debug)]
@@ -153,6 +160,7 @@ pub struct ScaleCluster {
     framework_by_conn: BTreeMap<ConnId, usize>,
     next_conn: ConnId,
     next_task: u64,
+    started_tasks: u64,
     task_resources: Vec<mesos_proto::v1::Resource>,
     task_quantities: Resources,
     rng: Rng,
@@ -202,6 +210,7 @@ impl ScaleCluster {
             framework_by_conn: BTreeMap::new(),
             next_conn: 0,
             next_task: 0,
+            started_tasks: 0,
             task_resources,
             task_quantities,
             measured: Measured::default(),
@@ -339,6 +348,16 @@ impl ScaleCluster {
         self.now = start;
         let mut accept_sent = None;
         let mut is_timer = false;
+        let what = match &input {
+            Input::Scheduler { call, .. } => {
+                format!("scheduler call {:?}", call.r#type.and_then(|t| call::Type::try_from(t).ok()))
+            }
+            Input::Agent { call, .. } => {
+                format!("agent call {:?}", call.r#type.and_then(|t| agent_call::Type::try_from(t).ok()))
+            }
+            Input::Commit { .. } => "registry commit".to_string(),
+            Input::Timer => "timer".to_string(),
+        };
         let clock = Instant::now();
         match input {
             Input::Scheduler { framework, call, accept_sent: sent } => {
@@ -374,6 +393,16 @@ impl ScaleCluster {
         self.measured.step_cpu.push(cpu);
         if is_timer {
             self.measured.allocation_cpu.push(cpu);
+        }
+        if self.measured.slowest.len() < 8 || self.measured.slowest.last().is_some_and(|(d, _)| *d < cpu) {
+            let offers = outputs
+                .iter()
+                .filter(|o| matches!(o, Output::SchedulerEvent { event, .. } if event.offers.is_some()))
+                .count();
+            let what = format!("{what}: {} outputs, {offers} OFFERS events", outputs.len());
+            self.measured.slowest.push((cpu, what));
+            self.measured.slowest.sort_by_key(|(cpu, _)| std::cmp::Reverse(*cpu));
+            self.measured.slowest.truncate(8);
         }
         let launched_before = self.measured.tasks_launched;
         self.route(done, outputs);
@@ -433,6 +462,10 @@ impl ScaleCluster {
                 let task_id = run.task.task_id.value.clone();
                 let running = self.status_call(index, &framework_id, &task_id, TaskState::TaskRunning);
                 self.enqueue(at + NETWORK_DELAY * 2, Input::Agent { agent: index, call: Box::new(running) });
+                self.started_tasks += 1;
+                if self.started_tasks > self.config.finishing_tasks {
+                    return;
+                }
                 let lasts = Duration::from_millis(20_000 + self.rng.below(40_000) as u64);
                 let finished = self.status_call(index, &framework_id, &task_id, TaskState::TaskFinished);
                 self.enqueue(at + lasts, Input::Agent { agent: index, call: Box::new(finished) });
@@ -541,7 +574,12 @@ impl ScaleCluster {
         let offered = resources_from_proto(&offer.resources).unwrap_or_default();
         let mut left = offered.to_quantities();
         let need = self.task_quantities.to_quantities();
-        let wanted = self.config.tasks_per_framework.saturating_sub(self.frameworks[index].running);
+        let fw = &self.frameworks[index];
+        let wanted = self
+            .config
+            .tasks_per_framework
+            .saturating_sub(fw.running)
+            .min(self.config.launches_per_framework.saturating_sub(fw.launched));
         let mut tasks = Vec::new();
         while tasks.len() < wanted && left.contains(&need) {
             left.subtract(&need);
