@@ -125,10 +125,11 @@ fn task_json(task: &TaskRecord) -> Value {
         "executor_id": t.executor_id.as_ref().map(|e| e.value.clone()).unwrap_or_default(),
         "slave_id": t.agent_id.value,
         "state": state_name(t.state),
-        "resources": model(&task.resources),
         "role": task.role(),
-        "statuses": statuses,
     });
+    // Values go in by move: `json!` would serialise each into a copy.
+    value["resources"] = model(&task.resources);
+    value["statuses"] = Value::Array(statuses);
     if let Some(user) = &t.user {
         value["user"] = json!(user);
     }
@@ -200,13 +201,14 @@ fn framework_json(master: &Master, framework: &Framework) -> Value {
         "checkpoint": info.checkpoint.unwrap_or(false),
         "registered_time": master.wall_seconds(framework.registered_time),
         "unregistered_time": framework.unregistered_time.map(|t| master.wall_seconds(t)).unwrap_or(0.0),
-        "tasks": framework.tasks.values().map(task_json).collect::<Vec<_>>(),
-        "unreachable_tasks": framework.unreachable_tasks.values().map(task_json).collect::<Vec<_>>(),
-        "completed_tasks": framework.completed_tasks.iter().map(task_json).collect::<Vec<_>>(),
-        "offers": offers,
-        "executors": executors,
         "offer_constraints": {},
     });
+    // The big parts go in by move: `json!` would serialise each into a copy.
+    value["tasks"] = Value::Array(framework.tasks.values().map(task_json).collect());
+    value["unreachable_tasks"] = Value::Array(framework.unreachable_tasks.values().map(task_json).collect());
+    value["completed_tasks"] = Value::Array(framework.completed_tasks.iter().map(task_json).collect());
+    value["offers"] = Value::Array(offers);
+    value["executors"] = Value::Array(executors);
     if let Some(principal) = &info.principal {
         value["principal"] = json!(principal);
     }
@@ -253,19 +255,20 @@ fn agent_json(master: &Master, agent: &Agent, full: bool) -> Value {
         "id": agent.id,
         "hostname": agent.info.hostname,
         "port": port,
-        "attributes": attributes_json(&agent.info),
         "pid": agent.pid,
         "registered_time": master.wall_seconds(agent.registered_time),
-        "resources": model(&agent.total),
-        "used_resources": model(&usage.used),
-        "offered_resources": model(&usage.offered),
-        "reserved_resources": reserved,
-        "unreserved_resources": model(&agent.total.unreserved()),
         "active": agent.connected(),
         "deactivated": false,
         "version": agent.version,
         "capabilities": agent.capabilities,
     });
+    // Values go in by move: `json!` would serialise each into a copy.
+    value["attributes"] = attributes_json(&agent.info);
+    value["resources"] = model(&agent.total);
+    value["used_resources"] = model(&usage.used);
+    value["offered_resources"] = model(&usage.offered);
+    value["reserved_resources"] = Value::Object(reserved);
+    value["unreserved_resources"] = model(&agent.total.unreserved());
     if let Some(at) = agent.reregistered_time {
         value["reregistered_time"] = json!(master.wall_seconds(at));
     }
@@ -319,15 +322,18 @@ pub fn state(master: &Master, _now: Time, info: &StaticInfo) -> Value {
         "deactivated_slaves": 0.0,
         "unreachable_slaves": master.registry().unreachable.len() as f64,
         "leader": mi.pid.clone().unwrap_or_default(),
-        "leader_info": leader_info,
-        "flags": flags,
-        "slaves": master.agents().map(|a| agent_json(master, a, false)).collect::<Vec<_>>(),
-        "recovered_slaves": master.recovered_agents().map(recovered_json).collect::<Vec<_>>(),
-        "frameworks": master.frameworks().map(|f| framework_json(master, f)).collect::<Vec<_>>(),
-        "completed_frameworks": master.completed_frameworks().map(|f| framework_json(master, f)).collect::<Vec<_>>(),
         "orphan_tasks": [],
         "unregistered_frameworks": [],
     });
+    // The big parts go in by move: `json!` would serialise each into a copy, which made
+    // this endpoint copy every task twice over (docs/benchmarks.md).
+    value["leader_info"] = leader_info;
+    value["flags"] = Value::Object(flags);
+    value["slaves"] = Value::Array(master.agents().map(|a| agent_json(master, a, false)).collect());
+    value["recovered_slaves"] = Value::Array(master.recovered_agents().map(recovered_json).collect());
+    value["frameworks"] = Value::Array(master.frameworks().map(|f| framework_json(master, f)).collect());
+    value["completed_frameworks"] =
+        Value::Array(master.completed_frameworks().map(|f| framework_json(master, f)).collect());
     if let Some(cluster) = &info.cluster {
         value["cluster"] = json!(cluster);
     }
@@ -366,13 +372,20 @@ pub fn state_summary(master: &Master, info: &StaticInfo) -> Value {
             f.tasks.values().chain(f.unreachable_tasks.values()).chain(f.completed_tasks.iter())
         })
     };
+    // Each agent's tasks, gathered in one pass (a scan of every task per agent was
+    // quadratic in cluster size).
+    let mut by_agent: BTreeMap<&str, Vec<&TaskRecord>> = BTreeMap::new();
+    for task in all_tasks() {
+        by_agent.entry(task.agent_id.as_str()).or_default().push(task);
+    }
     let slaves: Vec<Value> = master
         .agents()
         .map(|agent| {
             let mut value = agent_json(master, agent, false);
-            let counts = task_counts(all_tasks().filter(|t| t.agent_id == agent.id).map(|t| t.task.state));
+            let tasks = by_agent.get(agent.id.as_str()).map(Vec::as_slice).unwrap_or_default();
+            let counts = task_counts(tasks.iter().map(|t| t.task.state));
             let framework_ids: std::collections::BTreeSet<String> =
-                all_tasks().filter(|t| t.agent_id == agent.id).map(|t| t.framework_id.clone()).collect();
+                tasks.iter().map(|t| t.framework_id.clone()).collect();
             if let Value::Object(map) = &mut value {
                 map.extend(counts);
                 map.insert("framework_ids".to_string(), json!(framework_ids));
