@@ -191,6 +191,20 @@ fn ack(core: &mut AgentCore, outputs: &[Output]) {
     }
 }
 
+/// The master shuts the test framework down at `at` seconds.
+fn shutdown_framework(core: &mut AgentCore, at: u64) {
+    core.stream_event(
+        secs(at),
+        AgentEvent {
+            r#type: Some(agent_event::Type::ShutdownFramework as i32),
+            shutdown_framework: Some(agent_event::ShutdownFramework {
+                framework_id: FrameworkId { value: FW.into() },
+            }),
+            ..Default::default()
+        },
+    );
+}
+
 /// The master asks the agent to kill `task` at `at` seconds.
 fn kill(core: &mut AgentCore, at: u64, task: &str, kill_policy: Option<mesos_proto::v1::KillPolicy>) {
     core.stream_event(
@@ -606,16 +620,7 @@ fn a_torn_down_framework_leaves_nothing_behind_without_acknowledgements() {
     let container = launched(&outputs).container_id.clone();
     subscribe(&mut core, 1, "t1");
     update(&mut core, "t1", "t1", TaskState::TaskRunning, 1);
-    core.stream_event(
-        secs(5),
-        AgentEvent {
-            r#type: Some(agent_event::Type::ShutdownFramework as i32),
-            shutdown_framework: Some(agent_event::ShutdownFramework {
-                framework_id: FrameworkId { value: FW.into() },
-            }),
-            ..Default::default()
-        },
-    );
+    shutdown_framework(&mut core, 5);
     drain(&mut core);
     core.container_exited(secs(6), &container, Some(9));
     let outputs = drain(&mut core);
@@ -950,16 +955,7 @@ fn a_shut_down_framework_takes_its_ended_executors_and_their_updates_with_it() {
     core.container_exited(secs(5), &container, Some(0));
     drain(&mut core);
     assert_eq!(core.frameworks().len(), 1, "kept while FINISHED is unacknowledged");
-    core.stream_event(
-        secs(6),
-        AgentEvent {
-            r#type: Some(agent_event::Type::ShutdownFramework as i32),
-            shutdown_framework: Some(agent_event::ShutdownFramework {
-                framework_id: FrameworkId { value: FW.into() },
-            }),
-            ..Default::default()
-        },
-    );
+    shutdown_framework(&mut core, 6);
     drain(&mut core);
     assert!(core.frameworks().is_empty());
     core.handle_timeout(secs(10_000));

@@ -531,6 +531,25 @@ fn a_quarantine_ends_when_the_framework_of_the_unreadable_task_is_removed() {
 
 // ----- found by mesos-sim -----
 
+/// An agent's TASK_RUNNING for `t1` (uuid 7…), with the task's latest state if given.
+fn running_update(agent: &TestAgent, framework_id: &str, latest: Option<TaskState>) -> AgentCall {
+    AgentCall {
+        r#type: Some(agent_call::Type::StatusUpdate as i32),
+        agent_id: Some(AgentId { value: agent.id.clone() }),
+        status_update: Some(mesos_proto::internal::StatusUpdate {
+            framework_id: FrameworkId { value: framework_id.to_string() },
+            status: mesos_proto::v1::TaskStatus {
+                task_id: TaskId { value: "t1".into() },
+                state: TaskState::TaskRunning as i32,
+                uuid: Some(vec![7; 16]),
+                ..Default::default()
+            },
+            latest_state: latest.map(|s| s as i32),
+        }),
+        ..Default::default()
+    }
+}
+
 #[test]
 fn a_disconnected_agent_is_not_heard_until_it_reregisters() {
     // mesos-sim seed 91 (agent-stream-break): the master had reported the task lost when the
@@ -540,21 +559,7 @@ fn a_disconnected_agent_is_not_heard_until_it_reregisters() {
     h.master.agent_stream_closed(h.now, agent.conn);
     h.pump();
     assert_eq!(state(&h.updates(fw.conn)[0]), TaskState::TaskLost);
-    let call = AgentCall {
-        r#type: Some(agent_call::Type::StatusUpdate as i32),
-        agent_id: Some(AgentId { value: agent.id.clone() }),
-        status_update: Some(mesos_proto::internal::StatusUpdate {
-            framework_id: FrameworkId { value: fw.id.clone() },
-            status: mesos_proto::v1::TaskStatus {
-                task_id: TaskId { value: "t1".into() },
-                state: TaskState::TaskRunning as i32,
-                uuid: Some(vec![7; 16]),
-                ..Default::default()
-            },
-            latest_state: None,
-        }),
-        ..Default::default()
-    };
+    let call = running_update(&agent, &fw.id, None);
     let reply = h.agent_send(&agent, call);
     assert!(
         matches!(&reply, AgentReply::Error { status: 400, message } if message.contains("re-register")),
@@ -600,21 +605,7 @@ fn a_task_that_ended_unheard_is_lost_with_its_agent_and_back_with_it() {
     let offer = h.offers(fw.conn).remove(0);
     h.accept(&fw, &[&offer], vec![launch(vec![task("t1", &offer, "cpus:1;mem:128")])]);
     // RUNNING is in flight, unacknowledged, while the task has already finished.
-    let call = AgentCall {
-        r#type: Some(agent_call::Type::StatusUpdate as i32),
-        agent_id: Some(AgentId { value: agent.id.clone() }),
-        status_update: Some(mesos_proto::internal::StatusUpdate {
-            framework_id: FrameworkId { value: fw.id.clone() },
-            status: mesos_proto::v1::TaskStatus {
-                task_id: TaskId { value: "t1".into() },
-                state: TaskState::TaskRunning as i32,
-                uuid: Some(vec![7; 16]),
-                ..Default::default()
-            },
-            latest_state: Some(TaskState::TaskFinished as i32),
-        }),
-        ..Default::default()
-    };
+    let call = running_update(&agent, &fw.id, Some(TaskState::TaskFinished));
     assert_eq!(h.agent_send(&agent, call), AgentReply::Accepted);
     h.updates(fw.conn);
     h.advance(Duration::from_secs(15 * 6));
