@@ -496,6 +496,7 @@ impl Master {
             resources,
             released: false,
             unreachable_time: None,
+            rendered: crate::view::RenderCache::default(),
         };
         framework.tasks.insert(info.task_id.value.clone(), record);
         if let Some(agent) = self.agents.get_mut(agent_id) {

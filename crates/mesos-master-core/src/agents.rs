@@ -15,6 +15,9 @@ use mesos_types::resources::Resources;
 use crate::tasks::TaskRecord;
 use crate::{ConnId, Master, Output, REGISTRY_RETRY_MAX, REGISTRY_RETRY_MIN, Timer};
 
+/// How many slots of the ping timeout agents' pings are spread over.
+const PING_SLOTS: u64 = 64;
+
 /// A registered agent.
 #[derive(Clone, Debug)]
 pub struct Agent {
@@ -45,6 +48,8 @@ pub struct Agent {
     /// Pings sent and not answered.
     pub pings_missed: u32,
     ping_outstanding: bool,
+    /// When it is pinged next (its entry in `Master::ping_due`).
+    next_ping: Time,
     /// (framework id, task id) of active tasks here.
     pub tasks: BTreeSet<(String, String)>,
     /// Executors here: framework id → executor id → info.
@@ -575,12 +580,14 @@ impl Master {
                 offers: BTreeSet::new(),
                 pings_missed: 0,
                 ping_outstanding: false,
+                next_ping: Time::ZERO,
                 tasks: BTreeSet::new(),
                 executors: BTreeMap::new(),
                 pending_kills: BTreeMap::new(),
                 quarantined: BTreeSet::new(),
             },
         );
+        self.schedule_first_ping(now, &agent_id);
         let result = self.allocator.add_agent(&agent_id, total, &BTreeMap::new());
         self.check_allocator("add agent", result);
         self.counters.slave_registrations += 1;
@@ -626,6 +633,7 @@ impl Master {
             offers: BTreeSet::new(),
             pings_missed: 0,
             ping_outstanding: false,
+            next_ping: Time::ZERO,
             tasks: BTreeSet::new(),
             executors: BTreeMap::new(),
             pending_kills: BTreeMap::new(),
@@ -709,6 +717,7 @@ impl Master {
         }
         let quarantined = !agent.quarantined.is_empty();
         self.agents.insert(agent_id.clone(), agent);
+        self.schedule_first_ping(now, &agent_id);
         let added = self.allocator.add_agent(&agent_id, total, &used);
         self.check_allocator("add a re-registered agent", added);
         if quarantined {
@@ -867,20 +876,63 @@ impl Master {
         }
     }
 
-    pub(crate) fn ping_agents(&mut self, now: Time) {
+    /// Pings an agent first one ping timeout after it joined, plus a share of another: the
+    /// timeout is cut into [`PING_SLOTS`] slots and agents are dealt to them in turn, so
+    /// agents that joined together (at a master failover, all of them) are not all pinged in
+    /// one step, and pings fall only on slot boundaries (the first may come up to a slot
+    /// early), so the master wakes for them a few times per timeout rather than once per agent.
+    fn schedule_first_ping(&mut self, now: Time, agent_id: &str) {
+        let timeout = self.config.agent_ping_timeout;
+        let slot_nanos = (timeout.as_nanos() as u64 / PING_SLOTS).max(1);
+        let slot = self.next_ping_slot % PING_SLOTS;
+        self.next_ping_slot = self.next_ping_slot.wrapping_add(1);
+        // The boundary at or just before one timeout from now (a slot is shorter than that).
+        let boundary = (now + timeout).as_nanos() / slot_nanos * slot_nanos;
+        let at = Time::from_nanos(boundary.saturating_add(slot * slot_nanos));
+        self.schedule_ping(agent_id, at);
+    }
+
+    fn schedule_ping(&mut self, agent_id: &str, at: Time) {
+        if let Some(agent) = self.agents.get_mut(agent_id) {
+            agent.next_ping = at;
+            self.ping_due.insert((at, agent_id.to_string()));
+        }
+    }
+
+    /// When the next agent is due a ping.
+    pub(crate) fn next_ping_due(&self) -> Option<Time> {
+        self.ping_due.first().map(|(at, _)| *at)
+    }
+
+    /// Pings every agent due a ping at `now`; one that missed `max_agent_ping_timeouts` in
+    /// a row (or stayed disconnected that long) becomes unreachable.
+    pub(crate) fn ping_due_agents(&mut self, now: Time) {
         let max = self.config.max_agent_ping_timeouts;
+        let timeout = self.config.agent_ping_timeout;
         let mut lost = Vec::new();
         let mut ping = Vec::new();
-        for agent in self.agents.values_mut() {
+        while let Some((at, _)) = self.ping_due.first() {
+            if *at > now {
+                break;
+            }
+            let Some((at, agent_id)) = self.ping_due.pop_first() else { break };
+            // An entry left behind by an agent that was removed, or admitted again since.
+            let Some(agent) = self.agents.get_mut(&agent_id).filter(|a| a.next_ping == at) else { continue };
             if agent.ping_outstanding || agent.conn.is_none() {
                 agent.pings_missed += 1;
             }
             if agent.pings_missed >= max {
-                lost.push(agent.id.clone());
-            } else if agent.conn.is_some() {
-                agent.ping_outstanding = true;
-                ping.push(agent.id.clone());
+                lost.push(agent_id);
+                continue;
             }
+            if agent.conn.is_some() {
+                agent.ping_outstanding = true;
+                ping.push(agent_id.clone());
+            }
+            // Keep the agent's cadence (and slot), skipping the periods the master missed.
+            let missed = (now.saturating_since(at).as_nanos() / timeout.as_nanos().max(1)) as u32;
+            let next = at + timeout * (missed + 1);
+            self.schedule_ping(&agent_id, next);
         }
         for agent_id in ping {
             let event = AgentEvent { r#type: Some(agent_event::Type::Ping as i32), ..Default::default() };

@@ -43,6 +43,7 @@ pub use calls::SchedulerReply;
 pub use frameworks::{Framework, FrameworkState};
 pub use offers::OfferRecord;
 pub use tasks::TaskRecord;
+pub use view::RenderCache;
 
 /// Identifies one open HTTP response stream (a scheduler subscription or an agent
 /// registration), chosen by the shell.
@@ -149,7 +150,6 @@ pub enum Output {
 enum Timer {
     Allocate,
     Heartbeat,
-    PingAgents,
     ReregisterTimeout,
     OfferTimeout(String),
     FailoverTimeout { framework: String, generation: u64 },
@@ -237,6 +237,10 @@ pub struct Master {
     next_op: u64,
     outputs: VecDeque<Output>,
     timers: BTreeSet<(Time, Timer)>,
+    /// When each agent is pinged next; entries of removed agents are skipped when due.
+    ping_due: BTreeSet<(Time, String)>,
+    /// Round-robin over the slots of the ping timeout that agents' pings are spread over.
+    next_ping_slot: u64,
     allocation_due: bool,
     counters: Counters,
 }
@@ -284,6 +288,8 @@ impl Master {
             next_op: 0,
             outputs: VecDeque::new(),
             timers: BTreeSet::new(),
+            ping_due: BTreeSet::new(),
+            next_ping_slot: 0,
             allocation_due: false,
             counters: Counters::default(),
             config,
@@ -296,7 +302,6 @@ impl Master {
         let interval = master.config.allocator.allocation_interval;
         master.arm(now + interval, Timer::Allocate);
         master.arm(now + master.config.heartbeat_interval, Timer::Heartbeat);
-        master.arm(now + master.config.agent_ping_timeout, Timer::PingAgents);
         if !master.recovered_agents.is_empty() {
             master.arm(now + master.config.agent_reregister_timeout, Timer::ReregisterTimeout);
         }
@@ -311,6 +316,9 @@ impl Master {
     /// When [`Master::handle_timeout`] must next be called.
     pub fn poll_timeout(&self) -> Option<Time> {
         let mut next = self.timers.first().map(|(at, _)| *at);
+        if let Some(ping) = self.next_ping_due() {
+            next = Some(next.map_or(ping, |at| at.min(ping)));
+        }
         if self.allocation_due {
             // A prompt allocation is wanted as soon as the shell comes back around.
             next = Some(Time::ZERO);
@@ -323,6 +331,7 @@ impl Master {
         if std::mem::take(&mut self.allocation_due) {
             self.run_allocation(now);
         }
+        self.ping_due_agents(now);
         while let Some((at, _)) = self.timers.first() {
             if *at > now {
                 break;
@@ -337,10 +346,6 @@ impl Master {
                 Timer::Heartbeat => {
                     self.send_heartbeats();
                     self.arm(now + self.config.heartbeat_interval, Timer::Heartbeat);
-                }
-                Timer::PingAgents => {
-                    self.ping_agents(now);
-                    self.arm(now + self.config.agent_ping_timeout, Timer::PingAgents);
                 }
                 Timer::ReregisterTimeout => self.reregister_timeout(now),
                 Timer::OfferTimeout(offer_id) => self.offer_timed_out(now, &offer_id),

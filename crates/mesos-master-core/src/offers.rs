@@ -27,6 +27,8 @@ pub struct OfferRecord {
     pub resources: Resources,
     /// When it was made.
     pub created: Time,
+    /// The state endpoints' text of this offer (an offer never changes).
+    pub rendered: crate::view::RenderCache,
 }
 
 impl Master {
@@ -95,6 +97,7 @@ impl Master {
                     role,
                     resources: allocation.resources,
                     created: now,
+                    rendered: crate::view::RenderCache::default(),
                 },
             );
             if let Some(timeout) = self.config.offer_timeout {

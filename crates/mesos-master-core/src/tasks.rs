@@ -11,6 +11,7 @@ use mesos_types::resources::Resources;
 
 use crate::Master;
 use crate::agents::{RemovalCause, Unaccounted};
+use crate::view::RenderCache;
 
 /// A task the master tracks.
 #[derive(Clone, Debug, PartialEq)]
@@ -27,6 +28,8 @@ pub struct TaskRecord {
     pub released: bool,
     /// When its agent became unreachable, if it did.
     pub unreachable_time: Option<Time>,
+    /// The state endpoints' text of this task, stamped with [`TaskRecord::render_stamp`].
+    pub rendered: RenderCache,
 }
 
 impl TaskRecord {
@@ -47,8 +50,15 @@ impl TaskRecord {
             // A task reported already terminal holds nothing in the allocator.
             released: terminal,
             unreachable_time: None,
+            rendered: RenderCache::default(),
         };
         (record, unreadable)
+    }
+
+    /// What tells one rendering of the task from the next: after launch the master changes
+    /// a task only by setting its state and appending statuses.
+    pub fn render_stamp(&self) -> u64 {
+        (u64::from(self.task.state as u32) << 32) | self.task.statuses.len() as u64
     }
 
     /// The `Task` message.

@@ -1,10 +1,49 @@
 //! Read-only summaries the HTTP endpoints render (`/master/roles`, resource totals).
 
 use std::collections::{BTreeMap, BTreeSet};
+use std::sync::Mutex;
 
 use mesos_types::resources::Resources;
 
 use crate::Master;
+
+/// Text an endpoint rendered from a record, kept with the record and the stamp of what it
+/// was rendered from, so that a record that has not changed is not rendered again: at
+/// 400,000 tasks rendering them was most of `/master/state` (docs/benchmarks.md). The core
+/// never reads it; a copied record starts with none.
+#[derive(Debug, Default)]
+pub struct RenderCache(Mutex<Option<(u64, Box<str>)>>);
+
+impl RenderCache {
+    /// Appends the text for `stamp` to `out`: the kept text if it was rendered for `stamp`,
+    /// else what `render` appends, which is then kept.
+    pub fn write(&self, stamp: u64, out: &mut String, render: impl FnOnce(&mut String)) {
+        // A panic while rendering leaves at worst a stale entry, which the stamp catches.
+        let mut kept = self.0.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        if let Some((kept_stamp, text)) = kept.as_ref()
+            && *kept_stamp == stamp
+        {
+            out.push_str(text);
+            return;
+        }
+        let start = out.len();
+        render(out);
+        *kept = Some((stamp, out[start..].into()));
+    }
+}
+
+impl Clone for RenderCache {
+    fn clone(&self) -> Self {
+        RenderCache::default()
+    }
+}
+
+/// A cache is not part of what a record says.
+impl PartialEq for RenderCache {
+    fn eq(&self, _: &Self) -> bool {
+        true
+    }
+}
 
 /// One role as `/master/roles` shows it.
 #[derive(Clone, Debug, Default, PartialEq)]

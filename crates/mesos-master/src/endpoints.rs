@@ -1,13 +1,21 @@
 //! The classic JSON endpoints with the field names tools read (operator-api.md §2.2, §2.3,
 //! §6.1), rendered from the core's read-only view.
+//!
+//! The big documents (`/master/state`, its summary, `/master/frameworks`, `/master/slaves`,
+//! `/master/tasks`) are written straight to text with [`mesos_proto::json::writer`]: they
+//! hold every task, and a `serde_json::Value` tree of them cost more than the text itself
+//! and grew faster than the cluster (docs/benchmarks.md). The master's thread is blocked
+//! while they are written. The small ones stay `Value`s.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
-use mesos_master_core::{Agent, Framework, FrameworkState, Master, TaskRecord};
-use mesos_proto::json::{JsonMessage, to_json_value as try_json_value};
-use mesos_proto::v1::TaskState;
+use mesos_master_core::{Agent, Framework, FrameworkState, Master, OfferRecord, TaskRecord};
+use mesos_proto::json::writer::{ArrayWriter, ObjectWriter, write_double, write_integer};
+use mesos_proto::json::{JsonEnum, JsonMessage, to_json_value as try_json_value};
+use mesos_proto::v1::framework_info::capability::Type as FrameworkCapability;
+use mesos_proto::v1::{Labels, TaskState};
 use mesos_types::Time;
-use mesos_types::resources::{Resources, Value as ResourceValue};
+use mesos_types::resources::{Resources, Scalar, Value as ResourceValue};
 use serde_json::{Map, Value, json};
 
 /// A message as a JSON value. Our own encoder's output always parses, so the fallback is
@@ -18,6 +26,19 @@ fn to_json_value<M: JsonMessage>(message: &M) -> Value {
 
 /// The Mesos version whose APIs mesos-rs implements; clients (pymesos) gate features on it.
 pub const MESOS_VERSION: &str = "1.12.0";
+
+/// A JSON document already written out as text.
+#[derive(Clone, Debug)]
+pub struct JsonText(pub String);
+
+impl JsonText {
+    /// Writes one object with `write` and keeps the text.
+    fn object(capacity: usize, write: impl FnOnce(&mut ObjectWriter<'_>)) -> JsonText {
+        let mut out = String::with_capacity(capacity);
+        write(&mut ObjectWriter::open(&mut out));
+        JsonText(out)
+    }
+}
 
 /// Facts fixed at startup that endpoints show.
 #[derive(Clone, Debug)]
@@ -54,404 +75,625 @@ pub fn flags(info: &StaticInfo) -> Value {
     json!({ "flags": flags })
 }
 
+/// The scalars every "model" object shows, even at zero.
+const MODEL_SCALARS: [&str; 4] = ["cpus", "gpus", "mem", "disk"];
+
 /// Resources in the flat "model" form: cpus, gpus, mem, disk always present, other scalars
 /// by name, ranges as `"[a-b, c-d]"`, sets as `"{a, b}"`, revocable under `<name>_revocable`.
-pub fn model(resources: &Resources) -> Value {
-    let mut scalars: BTreeMap<String, f64> =
-        ["cpus", "gpus", "mem", "disk"].iter().map(|n| (n.to_string(), 0.0)).collect();
-    let mut others: BTreeMap<String, Value> = BTreeMap::new();
-    let mut ranges: BTreeMap<String, Vec<String>> = BTreeMap::new();
-    let mut sets: BTreeMap<String, Vec<String>> = BTreeMap::new();
-    for resource in resources.iter() {
-        let name =
-            if resource.revocable { format!("{}_revocable", resource.name) } else { resource.name.clone() };
-        match &resource.value {
-            ResourceValue::Scalar(scalar) => *scalars.entry(name).or_insert(0.0) += scalar.to_f64(),
-            ResourceValue::Ranges(r) => ranges.entry(name).or_default().push(r.to_string()),
-            ResourceValue::Set(s) => sets.entry(name).or_default().push(s.to_string()),
+///
+/// Sums of many resource lists (a framework's tasks, an agent's offers) are taken here: the
+/// four common scalars add as numbers (fixed-point, as resources do), and only the rest is
+/// merged as resources, which is what a sum cost before.
+#[derive(Clone, Default)]
+struct Model {
+    common: [Scalar; MODEL_SCALARS.len()],
+    /// Everything that is not one of the common scalars, unreserved and not revocable.
+    others: Resources,
+}
+
+impl Model {
+    fn of(resources: &Resources) -> Model {
+        let mut model = Model::default();
+        model.add(resources);
+        model
+    }
+
+    fn add(&mut self, resources: &Resources) {
+        let mut others = Resources::default();
+        for resource in resources.iter() {
+            let slot = MODEL_SCALARS.iter().position(|n| *n == resource.name);
+            match (&resource.value, slot, resource.revocable) {
+                (ResourceValue::Scalar(scalar), Some(slot), false) => self.common[slot] += *scalar,
+                _ => others.add_resource(resource.clone()),
+            }
+        }
+        if !others.is_empty() {
+            self.others += &others;
         }
     }
-    for (name, parts) in ranges {
-        let inner: Vec<String> =
-            parts.iter().map(|p| p.trim_matches(|c| c == '[' || c == ']').to_string()).collect();
-        others.insert(name, Value::String(format!("[{}]", inner.join(", "))));
+
+    fn merge(&mut self, other: &Model) {
+        for (mine, theirs) in self.common.iter_mut().zip(other.common) {
+            *mine += theirs;
+        }
+        if !other.others.is_empty() {
+            self.others += &other.others;
+        }
     }
-    for (name, parts) in sets {
-        let inner: Vec<String> =
-            parts.iter().map(|p| p.trim_matches(|c| c == '{' || c == '}').to_string()).collect();
-        others.insert(name, Value::String(format!("{{{}}}", inner.join(", "))));
+
+    /// Takes away `other`, which this model holds all of.
+    fn subtract(&mut self, other: &Model) {
+        for (mine, theirs) in self.common.iter_mut().zip(other.common) {
+            *mine -= theirs;
+        }
+        if !other.others.is_empty() {
+            self.others -= &other.others;
+        }
     }
-    let mut out = Map::new();
-    for (name, value) in scalars {
-        out.insert(name, number(value));
+
+    fn write(&self, out: &mut String) {
+        let mut scalars: BTreeMap<String, f64> = BTreeMap::new();
+        let mut ranges: BTreeMap<String, Vec<String>> = BTreeMap::new();
+        let mut sets: BTreeMap<String, Vec<String>> = BTreeMap::new();
+        for resource in self.others.iter() {
+            let name = if resource.revocable {
+                format!("{}_revocable", resource.name)
+            } else {
+                resource.name.clone()
+            };
+            match &resource.value {
+                ResourceValue::Scalar(scalar) => *scalars.entry(name).or_insert(0.0) += scalar.to_f64(),
+                ResourceValue::Ranges(r) => ranges.entry(name).or_default().push(r.to_string()),
+                ResourceValue::Set(s) => sets.entry(name).or_default().push(s.to_string()),
+            }
+        }
+        let mut object = ObjectWriter::open(out);
+        for (name, value) in MODEL_SCALARS.iter().zip(self.common) {
+            write_number(object.key(name), value.to_f64());
+        }
+        for (name, value) in &scalars {
+            write_number(object.key(name), *value);
+        }
+        for (name, parts) in &ranges {
+            let inner: Vec<&str> = parts.iter().map(|p| p.trim_matches(|c| c == '[' || c == ']')).collect();
+            object.str(name, &format!("[{}]", inner.join(", ")));
+        }
+        for (name, parts) in &sets {
+            let inner: Vec<&str> = parts.iter().map(|p| p.trim_matches(|c| c == '{' || c == '}')).collect();
+            object.str(name, &format!("{{{}}}", inner.join(", ")));
+        }
     }
-    for (name, value) in others {
-        out.insert(name, value);
+}
+
+fn write_model(out: &mut String, resources: &Resources) {
+    Model::of(resources).write(out);
+}
+
+/// Resources in the "model" form, as a value (for the small endpoints).
+pub fn model(resources: &Resources) -> Value {
+    let mut out = String::new();
+    write_model(&mut out, resources);
+    serde_json::from_str(&out).unwrap_or(Value::Null)
+}
+
+/// Integral values print without a fraction, as Mesos' JSON writer does for these.
+fn write_number(out: &mut String, value: f64) {
+    if value.fract() == 0.0 && value.abs() < 9.0e15 {
+        write_integer(out, value as i64);
+    } else {
+        write_double(out, value);
     }
-    Value::Object(out)
 }
 
 fn number(value: f64) -> Value {
-    // Integral values print without a fraction, as Mesos' JSON writer does for these.
     if value.fract() == 0.0 && value.abs() < 9.0e15 { json!(value as i64) } else { json!(value) }
 }
 
-fn task_json(task: &TaskRecord) -> Value {
+fn state_name(state: i32) -> &'static str {
+    TaskState::json_name(state).unwrap_or("TASK_UNKNOWN")
+}
+
+/// Labels as the endpoints show them: the bare list, not the `Labels` message around it.
+fn write_labels(object: &mut ObjectWriter<'_>, labels: &Labels) {
+    let mut list = object.array("labels");
+    for label in &labels.labels {
+        list.message(label);
+    }
+}
+
+fn write_task(out: &mut String, task: &TaskRecord) {
+    task.rendered.write(task.render_stamp(), out, |out| render_task(out, task));
+}
+
+fn render_task(out: &mut String, task: &TaskRecord) {
     let t = &task.task;
-    let statuses: Vec<Value> = t
-        .statuses
-        .iter()
-        .map(|s| {
-            let mut status = json!({
-                "state": state_name(s.state),
-                "timestamp": s.timestamp.unwrap_or(0.0),
-            });
+    let mut object = ObjectWriter::open(out);
+    object.str("id", &t.task_id.value);
+    object.str("name", &t.name);
+    object.str("framework_id", &t.framework_id.value);
+    object.str("executor_id", t.executor_id.as_ref().map_or("", |e| e.value.as_str()));
+    object.str("slave_id", &t.agent_id.value);
+    object.str("state", state_name(t.state));
+    let role = task.resources.iter().find_map(|r| r.allocation_role.as_deref()).unwrap_or("*");
+    object.str("role", role);
+    write_model(object.key("resources"), &task.resources);
+    {
+        let mut statuses = object.array("statuses");
+        for s in &t.statuses {
+            let mut status = statuses.object();
+            status.str("state", state_name(s.state));
+            status.f64("timestamp", s.timestamp.unwrap_or(0.0));
             if let Some(healthy) = s.healthy {
-                status["healthy"] = json!(healthy);
+                status.bool("healthy", healthy);
             }
             if let Some(container) = &s.container_status {
-                status["container_status"] = to_json_value(container);
+                status.message("container_status", container);
             }
             if let Some(labels) = &s.labels {
-                status["labels"] = to_json_value(labels)["labels"].clone();
+                write_labels(&mut status, labels);
             }
-            status
-        })
-        .collect();
-    let mut value = json!({
-        "id": t.task_id.value,
-        "name": t.name,
-        "framework_id": t.framework_id.value,
-        "executor_id": t.executor_id.as_ref().map(|e| e.value.clone()).unwrap_or_default(),
-        "slave_id": t.agent_id.value,
-        "state": state_name(t.state),
-        "role": task.role(),
-    });
-    // Values go in by move: `json!` would serialise each into a copy.
-    value["resources"] = model(&task.resources);
-    value["statuses"] = Value::Array(statuses);
-    if let Some(user) = &t.user {
-        value["user"] = json!(user);
-    }
-    if let Some(labels) = &t.labels {
-        value["labels"] = to_json_value(labels)["labels"].clone();
-    }
-    if let Some(discovery) = &t.discovery {
-        value["discovery"] = to_json_value(discovery);
-    }
-    if let Some(container) = &t.container {
-        value["container"] = to_json_value(container);
-    }
-    if let Some(check) = &t.health_check {
-        value["health_check"] = to_json_value(check);
-    }
-    value
-}
-
-fn state_name(state: i32) -> String {
-    use mesos_proto::json::JsonEnum;
-    TaskState::json_name(state).unwrap_or("TASK_UNKNOWN").to_string()
-}
-
-fn framework_json(master: &Master, framework: &Framework) -> Value {
-    let info = &framework.info;
-    let mut used = Resources::default();
-    for task in framework.tasks.values().filter(|t| !t.released) {
-        used += &task.resources;
-    }
-    let mut offered = Resources::default();
-    let mut offers = Vec::new();
-    for offer in master.offers().filter(|o| o.framework_id == framework.id) {
-        offered += &offer.resources;
-        offers.push(json!({
-            "id": offer.id,
-            "framework_id": offer.framework_id,
-            "slave_id": offer.agent_id,
-            "allocation_info": {"role": offer.role},
-            "resources": model(&offer.resources),
-        }));
-    }
-    let capabilities: Vec<Value> = to_json_value(info)
-        .get("capabilities")
-        .and_then(Value::as_array)
-        .map(|caps| caps.iter().filter_map(|c| c.get("type").cloned()).collect())
-        .unwrap_or_default();
-    let mut executors = Vec::new();
-    for (agent_id, by_id) in &framework.executors {
-        for executor in by_id.values() {
-            let mut value = to_json_value(executor);
-            value["slave_id"] = json!(agent_id);
-            executors.push(value);
         }
     }
-    let mut value = json!({
-        "id": framework.id,
-        "name": info.name,
-        "used_resources": model(&used),
-        "offered_resources": model(&offered),
-        "resources": model(&(used.clone() + &offered)),
-        "capabilities": capabilities,
-        "hostname": info.hostname.clone().unwrap_or_default(),
-        "webui_url": info.webui_url.clone().unwrap_or_default(),
-        "active": framework.connected(),
-        "connected": framework.connected(),
-        "recovered": framework.state == FrameworkState::Recovered,
-        "user": info.user,
-        "failover_timeout": info.failover_timeout.unwrap_or(0.0),
-        "checkpoint": info.checkpoint.unwrap_or(false),
-        "registered_time": master.wall_seconds(framework.registered_time),
-        "unregistered_time": framework.unregistered_time.map(|t| master.wall_seconds(t)).unwrap_or(0.0),
-        "offer_constraints": {},
-    });
-    // The big parts go in by move: `json!` would serialise each into a copy.
-    value["tasks"] = Value::Array(framework.tasks.values().map(task_json).collect());
-    value["unreachable_tasks"] = Value::Array(framework.unreachable_tasks.values().map(task_json).collect());
-    value["completed_tasks"] = Value::Array(framework.completed_tasks.iter().map(task_json).collect());
-    value["offers"] = Value::Array(offers);
-    value["executors"] = Value::Array(executors);
-    if let Some(principal) = &info.principal {
-        value["principal"] = json!(principal);
+    if let Some(user) = &t.user {
+        object.str("user", user);
     }
+    if let Some(labels) = &t.labels {
+        write_labels(&mut object, labels);
+    }
+    if let Some(discovery) = &t.discovery {
+        object.message("discovery", discovery);
+    }
+    if let Some(container) = &t.container {
+        object.message("container", container);
+    }
+    if let Some(check) = &t.health_check {
+        object.message("health_check", check);
+    }
+}
+
+fn write_tasks<'t>(array: ArrayWriter<'_>, tasks: impl Iterator<Item = &'t TaskRecord>) {
+    let mut array = array;
+    for task in tasks {
+        write_task(array.element(), task);
+    }
+}
+
+/// The outstanding offers gathered in one pass, by agent and by framework: looking each
+/// one up by id from its agent and its framework was most of the time `/master/state` spent
+/// outside the tasks at 20,000 agents (docs/benchmarks.md).
+#[derive(Default)]
+struct OfferIndex<'m> {
+    by_agent: BTreeMap<&'m str, Offered<'m>>,
+    by_framework: BTreeMap<&'m str, Offered<'m>>,
+}
+
+/// Offers of one agent or framework, and their sum.
+#[derive(Default)]
+struct Offered<'m> {
+    sum: Model,
+    offers: Vec<&'m OfferRecord>,
+}
+
+impl<'m> Offered<'m> {
+    fn add(&mut self, offer: &'m OfferRecord) {
+        self.sum.add(&offer.resources);
+        self.offers.push(offer);
+    }
+}
+
+impl<'m> OfferIndex<'m> {
+    fn new(master: &'m Master) -> Self {
+        let mut index = OfferIndex::default();
+        for offer in master.offers() {
+            index.by_agent.entry(&offer.agent_id).or_default().add(offer);
+            index.by_framework.entry(&offer.framework_id).or_default().add(offer);
+        }
+        index
+    }
+
+    /// The offers made to `framework`.
+    fn of_framework(&self, framework: &str) -> Option<&Offered<'m>> {
+        self.by_framework.get(framework)
+    }
+
+    /// What is used of `agent`'s resources (by tasks and executors) and what is offered.
+    fn usage(&self, master: &Master, agent: &str) -> (Model, Model) {
+        let offered = self.by_agent.get(agent).map(|o| o.sum.clone()).unwrap_or_default();
+        let mut used = master.allocator().allocated_on(agent).map(Model::of).unwrap_or_default();
+        used.subtract(&offered);
+        (used, offered)
+    }
+
+    /// The same as resources, for the `*_full` lists.
+    fn usage_resources(&self, master: &Master, agent: &str) -> (Resources, Resources) {
+        let mut offered = Resources::default();
+        for offer in self.by_agent.get(agent).map(|o| o.offers.as_slice()).unwrap_or_default() {
+            offered += &offer.resources;
+        }
+        let used = master.allocator().allocated_on(agent).map(|allocated| allocated.clone() - &offered);
+        (used.unwrap_or_default(), offered)
+    }
+}
+
+/// What a framework's live tasks and its executors use (as Mesos counts it).
+fn framework_used(framework: &Framework) -> Model {
+    let mut used = Model::default();
+    for task in framework.tasks.values().filter(|t| !t.released) {
+        used.add(&task.resources);
+    }
+    for executor in framework.executors.values().flat_map(BTreeMap::values) {
+        // The master admitted these resources, so they convert; a list that does not is
+        // left out of the sum rather than failing the page.
+        if let Ok(resources) = mesos_proto::convert::resources_from_proto(&executor.resources) {
+            used.add(&resources);
+        }
+    }
+    used
+}
+
+/// The members `/master/state-summary` shows of a framework, with which the full form starts.
+fn write_framework_summary(
+    object: &mut ObjectWriter<'_>,
+    framework: &Framework,
+    used: &Model,
+    offered: &Model,
+) {
+    let info = &framework.info;
+    object.str("id", &framework.id);
+    object.str("name", &info.name);
+    used.write(object.key("used_resources"));
+    offered.write(object.key("offered_resources"));
+    {
+        let mut capabilities = object.array("capabilities");
+        for kind in info.capabilities.iter().filter_map(|c| c.r#type) {
+            match FrameworkCapability::json_name(kind) {
+                Some(name) => capabilities.str(name),
+                None => capabilities.i64(i64::from(kind)),
+            }
+        }
+    }
+    object.str("hostname", info.hostname.as_deref().unwrap_or_default());
+    object.str("webui_url", info.webui_url.as_deref().unwrap_or_default());
+    object.bool("active", framework.connected());
+    object.bool("connected", framework.connected());
+    object.bool("recovered", framework.state == FrameworkState::Recovered);
+}
+
+fn write_framework(out: &mut String, master: &Master, offers: &OfferIndex<'_>, framework: &Framework) {
+    let info = &framework.info;
+    let used = framework_used(framework);
+    let none = Offered::default();
+    let offered = offers.of_framework(&framework.id).unwrap_or(&none);
+    let mut object = ObjectWriter::open(out);
+    write_framework_summary(&mut object, framework, &used, &offered.sum);
+    let mut total = used;
+    total.merge(&offered.sum);
+    total.write(object.key("resources"));
+    object.str("user", &info.user);
+    object.f64("failover_timeout", info.failover_timeout.unwrap_or(0.0));
+    object.bool("checkpoint", info.checkpoint.unwrap_or(false));
+    object.f64("registered_time", master.wall_seconds(framework.registered_time));
+    object
+        .f64("unregistered_time", framework.unregistered_time.map(|t| master.wall_seconds(t)).unwrap_or(0.0));
     if let Some(at) = framework.reregistered_time {
-        value["reregistered_time"] = json!(master.wall_seconds(at));
+        object.f64("reregistered_time", master.wall_seconds(at));
     }
-    if framework.has_capability(mesos_proto::v1::framework_info::capability::Type::MultiRole) {
-        value["roles"] = json!(info.roles);
+    object.object("offer_constraints");
+    write_tasks(object.array("tasks"), framework.tasks.values());
+    write_tasks(object.array("unreachable_tasks"), framework.unreachable_tasks.values());
+    write_tasks(object.array("completed_tasks"), framework.completed_tasks.iter());
+    {
+        let mut offers = object.array("offers");
+        for offer in &offered.offers {
+            offer.rendered.write(0, offers.element(), |out| {
+                let mut value = ObjectWriter::open(out);
+                value.str("id", &offer.id);
+                value.str("framework_id", &offer.framework_id);
+                value.str("slave_id", &offer.agent_id);
+                value.object("allocation_info").str("role", &offer.role);
+                write_model(value.key("resources"), &offer.resources);
+            });
+        }
+    }
+    {
+        let mut executors = object.array("executors");
+        for (agent_id, by_id) in &framework.executors {
+            for executor in by_id.values() {
+                executors.extend_message(executor).str("slave_id", agent_id);
+            }
+        }
+    }
+    if let Some(principal) = &info.principal {
+        object.str("principal", principal);
+    }
+    if framework.has_capability(FrameworkCapability::MultiRole) {
+        object.strings("roles", info.roles.iter().map(String::as_str));
     } else {
-        value["role"] = json!(info.role.clone().unwrap_or_else(|| "*".to_string()));
+        object.str("role", info.role.as_deref().unwrap_or("*"));
     }
     if let Some(labels) = &info.labels {
-        value["labels"] = to_json_value(labels)["labels"].clone();
+        write_labels(&mut object, labels);
     }
-    value
 }
 
-fn attributes_json(agent_info: &mesos_proto::v1::AgentInfo) -> Value {
-    let mut out = Map::new();
+fn write_frameworks<'f>(
+    array: ArrayWriter<'_>,
+    master: &Master,
+    offers: &OfferIndex<'_>,
+    frameworks: impl Iterator<Item = &'f Framework>,
+) {
+    let mut array = array;
+    for framework in frameworks {
+        write_framework(array.element(), master, offers, framework);
+    }
+}
+
+fn write_attributes(out: &mut String, agent_info: &mesos_proto::v1::AgentInfo) {
+    let mut object = ObjectWriter::open(out);
     for attribute in &agent_info.attributes {
-        let value = if let Some(scalar) = &attribute.scalar {
-            number(scalar.value)
+        let name = attribute.name.as_str();
+        if let Some(scalar) = &attribute.scalar {
+            write_number(object.key(name), scalar.value);
         } else if let Some(text) = &attribute.text {
-            json!(text.value)
+            object.str(name, &text.value);
         } else if let Some(ranges) = &attribute.ranges {
             let parts: Vec<String> = ranges.range.iter().map(|r| format!("{}-{}", r.begin, r.end)).collect();
-            json!(format!("[{}]", parts.join(", ")))
+            object.str(name, &format!("[{}]", parts.join(", ")));
         } else if let Some(set) = &attribute.set {
-            json!(format!("{{{}}}", set.item.join(", ")))
+            object.str(name, &format!("{{{}}}", set.item.join(", ")));
         } else {
-            Value::Null
-        };
-        out.insert(attribute.name.clone(), value);
+            object.key(name).push_str("null");
+        }
     }
-    Value::Object(out)
 }
 
-fn agent_json(master: &Master, agent: &Agent, full: bool) -> Value {
-    let usage = master.agent_usage(&agent.id);
-    let reserved: Map<String, Value> =
-        agent.total.reserved_by_role().iter().map(|(role, r)| (role.clone(), model(r))).collect();
+/// Writes an agent's members into `object`; `full` adds the `*_full` resource lists of
+/// `/master/slaves`.
+fn write_agent(
+    object: &mut ObjectWriter<'_>,
+    master: &Master,
+    offers: &OfferIndex<'_>,
+    agent: &Agent,
+    full: bool,
+) {
+    let (used, offered) = offers.usage(master, &agent.id);
     let (_, port) = agent.address();
-    let mut value = json!({
-        "id": agent.id,
-        "hostname": agent.info.hostname,
-        "port": port,
-        "pid": agent.pid,
-        "registered_time": master.wall_seconds(agent.registered_time),
-        "active": agent.connected(),
-        "deactivated": false,
-        "version": agent.version,
-        "capabilities": agent.capabilities,
-    });
-    // Values go in by move: `json!` would serialise each into a copy.
-    value["attributes"] = attributes_json(&agent.info);
-    value["resources"] = model(&agent.total);
-    value["used_resources"] = model(&usage.used);
-    value["offered_resources"] = model(&usage.offered);
-    value["reserved_resources"] = Value::Object(reserved);
-    value["unreserved_resources"] = model(&agent.total.unreserved());
+    object.str("id", &agent.id);
+    object.str("hostname", &agent.info.hostname);
+    object.i64("port", i64::from(port));
+    object.str("pid", &agent.pid);
+    object.f64("registered_time", master.wall_seconds(agent.registered_time));
     if let Some(at) = agent.reregistered_time {
-        value["reregistered_time"] = json!(master.wall_seconds(at));
+        object.f64("reregistered_time", master.wall_seconds(at));
     }
+    object.bool("active", agent.connected());
+    object.bool("deactivated", false);
+    object.str("version", &agent.version);
+    object.strings("capabilities", agent.capabilities.iter().map(String::as_str));
+    write_attributes(object.key("attributes"), &agent.info);
+    write_model(object.key("resources"), &agent.total);
+    used.write(object.key("used_resources"));
+    offered.write(object.key("offered_resources"));
+    let reserved = agent.total.reserved_by_role();
+    {
+        let mut by_role = object.object("reserved_resources");
+        for (role, resources) in &reserved {
+            write_model(by_role.key(role), resources);
+        }
+    }
+    let unreserved = agent.total.unreserved();
+    write_model(object.key("unreserved_resources"), &unreserved);
     if let Some(domain) = &agent.info.domain {
-        value["domain"] = to_json_value(domain);
+        object.message("domain", domain);
     }
     if full {
         use mesos_proto::convert::{ResourceFormat, resources_to_proto};
-        let list = |r: &Resources| -> Value {
-            Value::Array(resources_to_proto(r, ResourceFormat::ENDPOINT).iter().map(to_json_value).collect())
+        let list = |out: &mut String, resources: &Resources| {
+            let mut array = ArrayWriter::open(out);
+            for resource in resources_to_proto(resources, ResourceFormat::ENDPOINT) {
+                array.message(&resource);
+            }
         };
-        let reserved_full: Map<String, Value> =
-            agent.total.reserved_by_role().iter().map(|(role, r)| (role.clone(), list(r))).collect();
-        value["reserved_resources_full"] = Value::Object(reserved_full);
-        value["unreserved_resources_full"] = list(&agent.total.unreserved());
-        value["used_resources_full"] = list(&usage.used);
-        value["offered_resources_full"] = list(&usage.offered);
+        {
+            let mut by_role = object.object("reserved_resources_full");
+            for (role, resources) in &reserved {
+                list(by_role.key(role), resources);
+            }
+        }
+        list(object.key("unreserved_resources_full"), &unreserved);
+        let (used, offered) = offers.usage_resources(master, &agent.id);
+        list(object.key("used_resources_full"), &used);
+        list(object.key("offered_resources_full"), &offered);
     }
-    value
 }
 
-fn recovered_json(info: &mesos_proto::v1::AgentInfo) -> Value {
-    json!({
-        "id": info.id.as_ref().map(|i| i.value.clone()).unwrap_or_default(),
-        "hostname": info.hostname,
-        "port": info.port.unwrap_or(5051),
-        "attributes": attributes_json(info),
-    })
+fn write_recovered(array: &mut ArrayWriter<'_>, info: &mesos_proto::v1::AgentInfo) {
+    let mut object = array.object();
+    object.str("id", info.id.as_ref().map_or("", |i| i.value.as_str()));
+    object.str("hostname", &info.hostname);
+    object.i64("port", i64::from(info.port.unwrap_or(5051)));
+    write_attributes(object.key("attributes"), info);
+}
+
+/// About how much text a task takes, to size the buffer once.
+const TASK_TEXT_BYTES: usize = 640;
+
+fn task_count(master: &Master) -> usize {
+    master
+        .frameworks()
+        .chain(master.completed_frameworks())
+        .map(|f| f.tasks.len() + f.unreachable_tasks.len() + f.completed_tasks.len())
+        .sum()
 }
 
 /// `/master/state`.
-pub fn state(master: &Master, _now: Time, info: &StaticInfo) -> Value {
-    let mi = master.master_info();
-    let leader_info = to_json_value(mi);
-    let flags: Map<String, Value> =
-        info.flags.iter().map(|(k, v)| (k.clone(), Value::String(v.clone()))).collect();
-    let mut value = json!({
-        "version": MESOS_VERSION,
-        "build_date": "",
-        "build_time": 0.0,
-        "build_user": "",
-        "start_time": master.wall_seconds(master.start_time()),
-        "elected_time": master.wall_seconds(master.start_time()),
-        "id": mi.id,
-        "pid": mi.pid.clone().unwrap_or_default(),
-        "hostname": mi.hostname.clone().unwrap_or_default(),
-        "capabilities": leader_info["capabilities"].as_array().map(|caps| {
-            caps.iter().map(|c| c["type"].clone()).collect::<Vec<_>>()
-        }),
-        "activated_slaves": master.agents().filter(|a| a.connected()).count() as f64,
-        "deactivated_slaves": 0.0,
-        "unreachable_slaves": master.registry().unreachable.len() as f64,
-        "leader": mi.pid.clone().unwrap_or_default(),
-        "orphan_tasks": [],
-        "unregistered_frameworks": [],
-    });
-    // The big parts go in by move: `json!` would serialise each into a copy, which made
-    // this endpoint copy every task twice over (docs/benchmarks.md).
-    value["leader_info"] = leader_info;
-    value["flags"] = Value::Object(flags);
-    value["slaves"] = Value::Array(master.agents().map(|a| agent_json(master, a, false)).collect());
-    value["recovered_slaves"] = Value::Array(master.recovered_agents().map(recovered_json).collect());
-    value["frameworks"] = Value::Array(master.frameworks().map(|f| framework_json(master, f)).collect());
-    value["completed_frameworks"] =
-        Value::Array(master.completed_frameworks().map(|f| framework_json(master, f)).collect());
-    if let Some(cluster) = &info.cluster {
-        value["cluster"] = json!(cluster);
-    }
-    if let Some(log_dir) = &info.log_dir {
-        value["log_dir"] = json!(log_dir);
-    }
-    value
+pub fn state(master: &Master, _now: Time, info: &StaticInfo) -> JsonText {
+    let capacity = 4096 + master.agents().count() * 1024 + task_count(master) * TASK_TEXT_BYTES;
+    let offers = OfferIndex::new(master);
+    JsonText::object(capacity, |object| {
+        let mi = master.master_info();
+        object.str("version", MESOS_VERSION);
+        object.str("build_date", "");
+        object.f64("build_time", 0.0);
+        object.str("build_user", "");
+        object.f64("start_time", master.wall_seconds(master.start_time()));
+        object.f64("elected_time", master.wall_seconds(master.start_time()));
+        object.str("id", &mi.id);
+        object.str("pid", mi.pid.as_deref().unwrap_or_default());
+        object.str("hostname", mi.hostname.as_deref().unwrap_or_default());
+        {
+            let mut capabilities = object.array("capabilities");
+            for capability in &mi.capabilities {
+                if let Some(kind) = capability.r#type {
+                    match mesos_proto::v1::master_info::capability::Type::json_name(kind) {
+                        Some(name) => capabilities.str(name),
+                        None => capabilities.i64(i64::from(kind)),
+                    }
+                }
+            }
+        }
+        object.f64("activated_slaves", master.agents().filter(|a| a.connected()).count() as f64);
+        object.f64("deactivated_slaves", 0.0);
+        object.f64("unreachable_slaves", master.registry().unreachable.len() as f64);
+        object.str("leader", mi.pid.as_deref().unwrap_or_default());
+        object.message("leader_info", mi);
+        object.array("orphan_tasks");
+        object.array("unregistered_frameworks");
+        {
+            let mut flags = object.object("flags");
+            for (name, value) in &info.flags {
+                flags.str(name, value);
+            }
+        }
+        {
+            let mut agents = object.array("slaves");
+            for agent in master.agents() {
+                write_agent(&mut agents.object(), master, &offers, agent, false);
+            }
+        }
+        {
+            let mut recovered = object.array("recovered_slaves");
+            for agent in master.recovered_agents() {
+                write_recovered(&mut recovered, agent);
+            }
+        }
+        write_frameworks(object.array("frameworks"), master, &offers, master.frameworks());
+        write_frameworks(
+            object.array("completed_frameworks"),
+            master,
+            &offers,
+            master.completed_frameworks(),
+        );
+        if let Some(cluster) = &info.cluster {
+            object.str("cluster", cluster);
+        }
+        if let Some(log_dir) = &info.log_dir {
+            object.str("log_dir", log_dir);
+        }
+    })
 }
 
-fn task_counts(tasks: impl Iterator<Item = i32>) -> Map<String, Value> {
-    let names = [
-        "TASK_STAGING",
-        "TASK_STARTING",
-        "TASK_RUNNING",
-        "TASK_KILLING",
-        "TASK_FINISHED",
-        "TASK_KILLED",
-        "TASK_FAILED",
-        "TASK_LOST",
-        "TASK_ERROR",
-        "TASK_UNREACHABLE",
-    ];
-    let mut counts: BTreeMap<String, u64> = names.iter().map(|n| (n.to_string(), 0)).collect();
-    for state in tasks {
-        if let Some(count) = counts.get_mut(&state_name(state)) {
-            *count += 1;
+/// The task states the summary counts, each under its own name.
+const COUNTED_STATES: [TaskState; 10] = [
+    TaskState::TaskStaging,
+    TaskState::TaskStarting,
+    TaskState::TaskRunning,
+    TaskState::TaskKilling,
+    TaskState::TaskFinished,
+    TaskState::TaskKilled,
+    TaskState::TaskFailed,
+    TaskState::TaskLost,
+    TaskState::TaskError,
+    TaskState::TaskUnreachable,
+];
+
+fn write_task_counts<'t>(object: &mut ObjectWriter<'_>, tasks: impl Iterator<Item = &'t TaskRecord>) {
+    let mut counts = [0_i64; COUNTED_STATES.len()];
+    for task in tasks {
+        if let Some(slot) = COUNTED_STATES.iter().position(|s| *s as i32 == task.task.state) {
+            counts[slot] += 1;
         }
     }
-    counts.into_iter().map(|(k, v)| (k, json!(v))).collect()
+    for (state, count) in COUNTED_STATES.iter().zip(counts) {
+        object.i64(state_name(*state as i32), count);
+    }
+}
+
+/// Every task a framework knows: live, unreachable, completed.
+fn all_tasks(framework: &Framework) -> impl Iterator<Item = &TaskRecord> + Clone {
+    framework
+        .tasks
+        .values()
+        .chain(framework.unreachable_tasks.values())
+        .chain(framework.completed_tasks.iter())
 }
 
 /// `/master/state-summary`.
-pub fn state_summary(master: &Master, info: &StaticInfo) -> Value {
-    let all_tasks = || {
-        master.frameworks().flat_map(|f| {
-            f.tasks.values().chain(f.unreachable_tasks.values()).chain(f.completed_tasks.iter())
-        })
-    };
-    // Each agent's tasks, gathered in one pass (a scan of every task per agent was
-    // quadratic in cluster size).
-    let mut by_agent: BTreeMap<&str, Vec<&TaskRecord>> = BTreeMap::new();
-    for task in all_tasks() {
-        by_agent.entry(task.agent_id.as_str()).or_default().push(task);
-    }
-    let slaves: Vec<Value> = master
-        .agents()
-        .map(|agent| {
-            let mut value = agent_json(master, agent, false);
-            let tasks = by_agent.get(agent.id.as_str()).map(Vec::as_slice).unwrap_or_default();
-            let counts = task_counts(tasks.iter().map(|t| t.task.state));
-            let framework_ids: std::collections::BTreeSet<String> =
-                tasks.iter().map(|t| t.framework_id.clone()).collect();
-            if let Value::Object(map) = &mut value {
-                map.extend(counts);
-                map.insert("framework_ids".to_string(), json!(framework_ids));
+pub fn state_summary(master: &Master, info: &StaticInfo) -> JsonText {
+    let capacity = 4096 + master.agents().count() * 1024 + master.frameworks().count() * 2048;
+    let offers = OfferIndex::new(master);
+    JsonText::object(capacity, |object| {
+        object.str("hostname", master.master_info().hostname.as_deref().unwrap_or_default());
+        if let Some(cluster) = &info.cluster {
+            object.str("cluster", cluster);
+        }
+        // Each agent's tasks, gathered in one pass (a scan of every task per agent was
+        // quadratic in cluster size).
+        let mut by_agent: BTreeMap<&str, Vec<&TaskRecord>> = BTreeMap::new();
+        for task in master.frameworks().flat_map(all_tasks) {
+            by_agent.entry(task.agent_id.as_str()).or_default().push(task);
+        }
+        {
+            let mut agents = object.array("slaves");
+            for agent in master.agents() {
+                let mut value = agents.object();
+                write_agent(&mut value, master, &offers, agent, false);
+                let tasks = by_agent.get(agent.id.as_str()).map(Vec::as_slice).unwrap_or_default();
+                write_task_counts(&mut value, tasks.iter().copied());
+                let framework_ids: BTreeSet<&str> = tasks.iter().map(|t| t.framework_id.as_str()).collect();
+                value.strings("framework_ids", framework_ids);
             }
-            value
-        })
-        .collect();
-    let frameworks: Vec<Value> = master
-        .frameworks()
-        .map(|framework| {
-            let full = framework_json(master, framework);
-            let mut value = json!({});
-            for key in [
-                "id",
-                "name",
-                "used_resources",
-                "offered_resources",
-                "capabilities",
-                "hostname",
-                "webui_url",
-                "active",
-                "connected",
-                "recovered",
-            ] {
-                value[key] = full[key].clone();
-            }
-            let tasks = framework
-                .tasks
-                .values()
-                .chain(framework.unreachable_tasks.values())
-                .chain(framework.completed_tasks.iter());
-            let agent_ids: std::collections::BTreeSet<String> =
-                tasks.clone().map(|t| t.agent_id.clone()).collect();
-            if let Value::Object(map) = &mut value {
-                map.extend(task_counts(tasks.map(|t| t.task.state)));
-                map.insert("slave_ids".to_string(), json!(agent_ids));
-            }
-            value
-        })
-        .collect();
-    let mut value = json!({
-        "hostname": master.master_info().hostname.clone().unwrap_or_default(),
-        "slaves": slaves,
-        "frameworks": frameworks,
-    });
-    if let Some(cluster) = &info.cluster {
-        value["cluster"] = json!(cluster);
-    }
-    value
+        }
+        let mut frameworks = object.array("frameworks");
+        for framework in master.frameworks() {
+            let used = framework_used(framework);
+            let none = Offered::default();
+            let offered = &offers.of_framework(&framework.id).unwrap_or(&none).sum;
+            let mut value = frameworks.object();
+            write_framework_summary(&mut value, framework, &used, offered);
+            write_task_counts(&mut value, all_tasks(framework));
+            let agent_ids: BTreeSet<&str> = all_tasks(framework).map(|t| t.agent_id.as_str()).collect();
+            value.strings("slave_ids", agent_ids);
+        }
+    })
 }
 
 /// `/master/frameworks`.
-pub fn frameworks(master: &Master, filter: Option<&str>) -> Value {
+pub fn frameworks(master: &Master, filter: Option<&str>) -> JsonText {
     let keep = |f: &&Framework| filter.is_none_or(|id| f.id == id);
-    json!({
-        "frameworks": master.frameworks().filter(keep).map(|f| framework_json(master, f)).collect::<Vec<_>>(),
-        "completed_frameworks": master.completed_frameworks().filter(keep).map(|f| framework_json(master, f)).collect::<Vec<_>>(),
-        "unregistered_frameworks": [],
+    let offers = OfferIndex::new(master);
+    JsonText::object(4096, |object| {
+        write_frameworks(object.array("frameworks"), master, &offers, master.frameworks().filter(keep));
+        let completed = master.completed_frameworks().filter(keep);
+        write_frameworks(object.array("completed_frameworks"), master, &offers, completed);
+        object.array("unregistered_frameworks");
     })
 }
 
 /// `/master/slaves`.
-pub fn slaves(master: &Master, filter: Option<&str>) -> Value {
-    json!({
-        "slaves": master.agents().filter(|a| filter.is_none_or(|id| a.id == id)).map(|a| agent_json(master, a, true)).collect::<Vec<_>>(),
-        "recovered_slaves": master.recovered_agents().map(recovered_json).collect::<Vec<_>>(),
+pub fn slaves(master: &Master, filter: Option<&str>) -> JsonText {
+    let offers = OfferIndex::new(master);
+    JsonText::object(4096, |object| {
+        {
+            let mut agents = object.array("slaves");
+            for agent in master.agents().filter(|a| filter.is_none_or(|id| a.id == id)) {
+                write_agent(&mut agents.object(), master, &offers, agent, true);
+            }
+        }
+        let mut recovered = object.array("recovered_slaves");
+        for agent in master.recovered_agents() {
+            write_recovered(&mut recovered, agent);
+        }
     })
 }
 
@@ -480,12 +722,12 @@ impl TaskQuery {
 }
 
 /// `/master/tasks`.
-pub fn tasks(master: &Master, query: &TaskQuery) -> Value {
+pub fn tasks(master: &Master, query: &TaskQuery) -> JsonText {
     let mut tasks: Vec<&TaskRecord> = master
         .frameworks()
         .chain(master.completed_frameworks())
         .filter(|f| query.framework_id.as_ref().is_none_or(|id| &f.id == id))
-        .flat_map(|f| f.tasks.values().chain(f.unreachable_tasks.values()).chain(f.completed_tasks.iter()))
+        .flat_map(all_tasks)
         .filter(|t| query.task_id.as_ref().is_none_or(|id| t.id() == id))
         .collect();
     let first_seen = |t: &TaskRecord| t.task.statuses.first().and_then(|s| s.timestamp).unwrap_or(0.0);
@@ -493,8 +735,10 @@ pub fn tasks(master: &Master, query: &TaskQuery) -> Value {
     if !query.ascending {
         tasks.reverse();
     }
-    let page: Vec<Value> = tasks.into_iter().skip(query.offset).take(query.limit).map(task_json).collect();
-    json!({ "tasks": page })
+    let page = tasks.into_iter().skip(query.offset).take(query.limit);
+    JsonText::object(query.limit.min(1000) * TASK_TEXT_BYTES, |object| {
+        write_tasks(object.array("tasks"), page)
+    })
 }
 
 /// `/master/roles`.

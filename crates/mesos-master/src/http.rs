@@ -361,9 +361,10 @@ async fn teardown(request: Request<Incoming>, shared: &Shared) -> Response<Body>
 }
 
 /// Runs a read-only JSON endpoint inside the actor.
-async fn read<F>(shared: &Shared, query: &str, build: F) -> Response<Body>
+async fn read<F, R>(shared: &Shared, query: &str, build: F) -> Response<Body>
 where
-    F: FnOnce(&Master, Time, &endpoints::StaticInfo) -> serde_json::Value + Send + 'static,
+    F: FnOnce(&Master, Time, &endpoints::StaticInfo) -> R + Send + 'static,
+    R: Into<JsonBody> + Send + 'static,
 {
     let (tx, rx) = oneshot::channel();
     let info = shared.info.clone();
@@ -506,8 +507,24 @@ pub fn text(status: StatusCode, body: &str) -> Response<Body> {
 }
 
 /// A JSON response, wrapped as `cb(...)` when `?jsonp=cb` is given.
-pub fn json(query: &str, value: serde_json::Value) -> Response<Body> {
-    let body = value.to_string();
+/// A JSON response body: a value, or a document the endpoint wrote as text itself.
+pub struct JsonBody(String);
+
+impl From<serde_json::Value> for JsonBody {
+    fn from(value: serde_json::Value) -> Self {
+        JsonBody(value.to_string())
+    }
+}
+
+impl From<endpoints::JsonText> for JsonBody {
+    fn from(text: endpoints::JsonText) -> Self {
+        JsonBody(text.0)
+    }
+}
+
+/// A JSON response, wrapped in the `jsonp` callback if the query names one.
+pub fn json(query: &str, body: impl Into<JsonBody>) -> Response<Body> {
+    let JsonBody(body) = body.into();
     match query_param(query, "jsonp").filter(|cb| !cb.is_empty()) {
         Some(callback) => {
             let mut response = Response::new(full(format!("{callback}({body});")));
