@@ -174,6 +174,7 @@ impl Sim {
     /// Starts agent `index`'s process, recovering from its checkpoints.
     pub(crate) fn start_agent(&mut self, index: usize) {
         let now = self.now;
+        let cleanup = self.options.behaviours.recover_cleanup && self.behaviour_rng.below(4) == 0;
         let node = &mut self.agents[index];
         node.incarnation += 1;
         node.conn = None;
@@ -188,7 +189,8 @@ impl Sim {
         let mut core = AgentCore::new(node.config(), recovered_id.clone());
         core.set_wall_clock(now, now);
         if recovered_id.is_some() {
-            core.recover(now, node.recovered(), RecoverMode::Reconnect);
+            let mode = if cleanup { RecoverMode::Cleanup } else { RecoverMode::Reconnect };
+            core.recover(now, node.recovered(), mode);
         }
         core.start(now);
         node.core = Some(core);
@@ -198,7 +200,10 @@ impl Sim {
             let delay = Duration::from_millis(self.rng.below(3_000) as u64);
             self.net.send(now, Lane::Free, delay, Msg::ExecutorSubscribes { agent: index, container_id });
         }
-        self.note(format!("a{index} starts (recovering {recovered_id:?})"));
+        self.note(format!(
+            "a{index} starts (recovering {recovered_id:?}{})",
+            if cleanup && recovered_id.is_some() { ", --recover=cleanup" } else { "" }
+        ));
     }
 
     pub(crate) fn crash_agent(&mut self, index: usize) {

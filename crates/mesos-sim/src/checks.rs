@@ -1,5 +1,6 @@
 //! The invariants every step must keep, and what the end of a run must reach.
 
+use mesos_proto::v1::TaskState;
 use mesos_registry::Registry;
 
 use crate::Sim;
@@ -101,7 +102,19 @@ impl Sim {
                 .values()
                 .any(|t| t.abandoned && !t.state.is_terminal() && master.agent(&t.agent_id).is_some())
         });
+        // Likewise a task the master guessed lost whose agent brought it back: a framework
+        // that reconciled while the agent was still away hears of it only when it reconciles
+        // again (Mesos does not tell frameworks that are not partition-aware).
+        let lost_back = self.frameworks.iter().any(|f| {
+            let Some(record) = f.id.as_deref().and_then(|id| master.framework(id)) else { return false };
+            f.tasks.iter().any(|(task_id, t)| {
+                t.state == TaskState::TaskLost
+                    && t.lost_maybe_back
+                    && record.tasks.get(task_id).is_some_and(|task| !task.latest_state().is_terminal())
+            })
+        });
         !abandoned_back
+            && !lost_back
             && self.frameworks.iter().all(|f| f.done())
             && self.agents.iter().all(|a| {
                 a.core.as_ref().is_some_and(|core| {

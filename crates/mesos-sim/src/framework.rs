@@ -85,6 +85,12 @@ pub struct SimFramework {
     next_task: u64,
     /// Times the master removed it and it started over as a new framework.
     pub generations: u64,
+    /// Whether it SUPPRESSes offers while it has nothing to launch.
+    pub suppresses: bool,
+    /// Whether it sent SUPPRESS on its current subscription, and no REVIVE since.
+    pub suppressed: bool,
+    /// Until when its remaining work is not ready (it suppresses meanwhile, then revives).
+    pub paused_until: Option<Time>,
     last_reconcile: Option<Time>,
 }
 
@@ -107,6 +113,9 @@ impl SimFramework {
             target: 1 + rng.below(max_tasks),
             next_task: 0,
             generations: 0,
+            suppresses: false,
+            suppressed: false,
+            paused_until: None,
             last_reconcile: None,
         }
     }
@@ -199,6 +208,8 @@ impl Sim {
         let framework = &mut self.frameworks[index];
         framework.conn = Some(conn);
         framework.stream_id = None;
+        // A subscription without suppressed roles gets offers for all of them again.
+        framework.suppressed = false;
         let call = Call {
             r#type: Some(call::Type::Subscribe as i32),
             subscribe: Some(call::Subscribe { framework_info: framework.info(), ..Default::default() }),
@@ -403,6 +414,7 @@ impl Sim {
             self.answer_offers(index);
             self.kill_some(index);
             self.replace_unreachable(index);
+            self.suppress_or_revive(index);
             if self.frameworks[index]
                 .last_reconcile
                 .is_some_and(|at| self.now.saturating_since(at) > Duration::from_secs(60))
@@ -425,7 +437,7 @@ impl Sim {
                 continue;
             }
             self.frameworks[index].offers.remove(&offer.id.value);
-            let wanted = self.frameworks[index].target.saturating_sub(self.frameworks[index].launched);
+            let wanted = self.work_ready(index);
             let tasks = if wanted > 0 { self.tasks_for(index, &offer, wanted) } else { Vec::new() };
             if tasks.is_empty() {
                 let refuse = [0.0, 1.0, 5.0, 30.0][self.rng.below(4)];
@@ -474,6 +486,42 @@ impl Sim {
             };
             self.send_call(index, call);
         }
+    }
+
+    /// A framework that suppresses asks for no offers while it has nothing left to launch,
+    /// and for offers again once it has (a replaced unreachable task, a fresh start).
+    fn suppress_or_revive(&mut self, index: usize) {
+        if !self.frameworks[index].suppresses {
+            return;
+        }
+        // Now and then the rest of its work is not ready for a while.
+        if self.phase == Phase::Faults
+            && self.frameworks[index].paused_until.is_none()
+            && self.behaviour_rng.below(20) == 0
+        {
+            let pause = Duration::from_millis(1_000 + self.behaviour_rng.below(30_000) as u64);
+            self.frameworks[index].paused_until = Some(self.now + pause);
+        }
+        let wanted = self.work_ready(index) > 0;
+        let framework = &self.frameworks[index];
+        let kind = match (wanted, framework.suppressed) {
+            (false, false) => call::Type::Suppress,
+            (true, true) => call::Type::Revive,
+            _ => return,
+        };
+        self.frameworks[index].suppressed = kind == call::Type::Suppress;
+        self.send_call(index, Call { r#type: Some(kind as i32), ..Default::default() });
+    }
+
+    /// How many tasks it would launch now.
+    fn work_ready(&mut self, index: usize) -> usize {
+        let now = self.now;
+        let framework = &mut self.frameworks[index];
+        if framework.paused_until.is_some_and(|until| now < until) {
+            return 0;
+        }
+        framework.paused_until = None;
+        framework.target.saturating_sub(framework.launched)
     }
 
     /// Up to `wanted` tasks that fit in `offer`, each with a planned outcome.

@@ -45,6 +45,26 @@ pub struct RunOptions {
     pub allowed_faults: Option<&'static [Fault]>,
     /// A deliberate fault in the simulated plumbing, to prove the checks catch it.
     pub sabotage: Option<Sabotage>,
+    /// Behaviours added to the simulation after its first regression seeds were found.
+    pub behaviours: Behaviours,
+}
+
+/// Behaviours of the simulated processes that later versions of the simulator added. A seed
+/// found before a behaviour existed replays its original run only with that behaviour off
+/// (a new behaviour changes what every seed does), so regression seeds name what they ran.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Behaviours {
+    /// Frameworks without work left SUPPRESS offers, and REVIVE when they want more.
+    pub suppress_revive: bool,
+    /// Agents sometimes restart with `--recover=cleanup` instead of `reconnect`.
+    pub recover_cleanup: bool,
+}
+
+impl Behaviours {
+    /// Everything the simulator can do.
+    pub const ALL: Behaviours = Behaviours { suppress_revive: true, recover_cleanup: true };
+    /// What the simulator did when its first regression seeds were found.
+    pub const ORIGINAL: Behaviours = Behaviours { suppress_revive: false, recover_cleanup: false };
 }
 
 /// Deliberate breakage, for tests of the checks themselves.
@@ -53,6 +73,10 @@ pub enum Sabotage {
     /// The registry's disk acknowledges writes it never stores (the bug class where the
     /// master's copy and the stored registry drift apart).
     LoseRegistryWrites,
+    /// The master answers SUPPRESS but goes on offering (as if the allocator dropped it).
+    MasterIgnoresSuppress,
+    /// The master answers REVIVE but stays suppressed (the framework starves).
+    MasterIgnoresRevive,
 }
 
 /// The faults the test suite runs with: every kind (each seed's swarm picks its mix).
@@ -66,6 +90,7 @@ impl Default for RunOptions {
             trace_lines: 60,
             allowed_faults: None,
             sabotage: None,
+            behaviours: Behaviours::ALL,
         }
     }
 }
@@ -152,6 +177,16 @@ pub struct Sim {
     broken_streams: std::collections::BTreeSet<Conn>,
     /// Broken invariants noticed while handling an event (reported after the step).
     violations: Vec<String>,
+    /// Random choices of the [`Behaviours`] added later, drawn apart from `rng` so that with
+    /// them off a seed draws exactly what it drew before they existed.
+    behaviour_rng: Rng,
+    /// Frameworks whose SUPPRESS the running master took, with no REVIVE or SUBSCRIBE since:
+    /// no new offer may go to them.
+    suppressed_at_master: std::collections::BTreeSet<usize>,
+    /// Outputs the master produced before the scheduler call being handled (its timers fire
+    /// first in a step), taken out before the call so they are judged by what the master
+    /// knew when it made them; routed first, in order.
+    earlier_master_outputs: VecDeque<MasterOutput>,
     /// Steps taken since virtual time last moved (a livelock detector).
     steps_at_this_instant: usize,
     summary: Summary,
@@ -193,6 +228,9 @@ impl Sim {
             partitions: BTreeMap::new(),
             broken_streams: Default::default(),
             violations: Vec::new(),
+            behaviour_rng: Rng::new(seed ^ 0xbe4a_71e5_0000_0001),
+            suppressed_at_master: Default::default(),
+            earlier_master_outputs: VecDeque::new(),
             steps_at_this_instant: 0,
             summary: Summary::default(),
             swarm,
@@ -204,7 +242,13 @@ impl Sim {
             sim.start_agent(index);
         }
         for index in 0..sim.swarm.frameworks {
-            let framework = SimFramework::new(index, &mut sim.rng, sim.swarm.tasks_per_framework);
+            let mut framework = SimFramework::new(index, &mut sim.rng, sim.swarm.tasks_per_framework);
+            framework.suppresses = sim.options.behaviours.suppress_revive && sim.behaviour_rng.below(2) == 0;
+            // Half of those have no work ready at first: they suppress, then revive.
+            if framework.suppresses && sim.behaviour_rng.below(2) == 0 {
+                let wait = Duration::from_millis(1_000 + sim.behaviour_rng.below(30_000) as u64);
+                framework.paused_until = Some(now + wait);
+            }
             sim.frameworks.push(framework);
             sim.start_framework(index);
         }
@@ -365,6 +409,11 @@ impl Sim {
             let names: Vec<&str> = allowed.iter().map(|f| swarm::fault_name(*f)).collect();
             replay.push_str(&format!(" --faults {},", names.join(",")));
         }
+        match self.options.behaviours {
+            Behaviours::ALL => {}
+            Behaviours::ORIGINAL => replay.push_str(" --behaviours original"),
+            other => replay.push_str(&format!(" (with {other:?}: only from the library)")),
+        }
         if let Some(sabotage) = self.options.sabotage {
             replay.push_str(&format!(" (with {sabotage:?}: only from the library)"));
         }
@@ -466,14 +515,14 @@ impl Sim {
     ) {
         let is_subscribe = call.r#type == Some(mesos_proto::v1::scheduler::call::Type::Subscribe as i32);
         let now = self.now;
-        let Some(core) = self.master.core.as_mut().filter(|_| epoch == self.master.epoch) else {
+        if self.master.core.is_none() || epoch != self.master.epoch {
             // The process that was asked is gone: the connection fails.
             if is_subscribe {
                 let delay = self.delay();
                 self.net.send(now, Lane::Stream(conn), delay, Msg::SchedulerClosed { framework, conn });
             }
             return;
-        };
+        }
         if self.frameworks[framework].incarnation != incarnation {
             return; // The sender died before its request got out.
         }
@@ -484,8 +533,23 @@ impl Sim {
             .r#type
             .and_then(|t| mesos_proto::v1::scheduler::call::Type::try_from(t).ok())
             .unwrap_or(mesos_proto::v1::scheduler::call::Type::Unknown);
-        let reply = core.scheduler_call(now, conn, call, stream_id.as_deref());
+        while let Some(output) = self.take_master_output() {
+            self.earlier_master_outputs.push_back(output);
+        }
+        let Some(core) = self.master.core.as_mut() else { return };
+        use mesos_proto::v1::scheduler::call::Type;
+        let ignored = match self.options.sabotage {
+            Some(Sabotage::MasterIgnoresSuppress) => kind == Type::Suppress,
+            Some(Sabotage::MasterIgnoresRevive) => kind == Type::Revive,
+            _ => false,
+        };
+        let reply = if ignored {
+            SchedulerReply::Accepted
+        } else {
+            core.scheduler_call(now, conn, call, stream_id.as_deref())
+        };
         self.note(format!("f{framework} {kind:?} -> {reply:?}"));
+        self.track_suppression(framework, kind, &reply);
         if is_subscribe {
             let delay = self.delay();
             match reply {
@@ -561,11 +625,46 @@ impl Sim {
         }
     }
 
+    /// Follows which frameworks the master has been told to stop offering to.
+    fn track_suppression(
+        &mut self,
+        framework: usize,
+        kind: mesos_proto::v1::scheduler::call::Type,
+        reply: &SchedulerReply,
+    ) {
+        use mesos_proto::v1::scheduler::call::Type;
+        match (kind, reply) {
+            (Type::Suppress, SchedulerReply::Accepted | SchedulerReply::Ok) => {
+                self.suppressed_at_master.insert(framework);
+            }
+            (Type::Revive, SchedulerReply::Accepted | SchedulerReply::Ok)
+            | (Type::Subscribe, SchedulerReply::Stream { .. }) => {
+                self.suppressed_at_master.remove(&framework);
+            }
+            _ => {}
+        }
+    }
+
+    /// The master core's next output, checked against what the master was told: no offer
+    /// goes to a framework whose SUPPRESS it took.
+    fn take_master_output(&mut self) -> Option<MasterOutput> {
+        let output = self.master.core.as_mut()?.poll_output()?;
+        if let MasterOutput::SchedulerEvent { conn, event } = &output
+            && event.offers.is_some()
+            && let Some(StreamOwner::Framework(framework)) = self.master.streams.get(conn).copied()
+            && self.suppressed_at_master.contains(&framework)
+        {
+            self.violation(format!("f{framework} was offered resources after it suppressed offers"));
+        }
+        Some(output)
+    }
+
     /// Routes the master core's outputs.
     fn pump_master(&mut self) -> bool {
         let mut progressed = false;
         let now = self.now;
-        while let Some(output) = self.master.core.as_mut().and_then(|core| core.poll_output()) {
+        while let Some(output) = self.earlier_master_outputs.pop_front().or_else(|| self.take_master_output())
+        {
             progressed = true;
             match output {
                 MasterOutput::SchedulerEvent { conn, event } => {
@@ -644,6 +743,9 @@ impl Sim {
         self.note(format!("FAULT master crashes (a write in flight landed: {landed})"));
         let streams: Vec<(Conn, StreamOwner)> = self.master.streams.iter().map(|(c, o)| (*c, *o)).collect();
         self.master.crash(landed);
+        // The next master knows of no suppression until frameworks subscribe to it.
+        self.suppressed_at_master.clear();
+        self.earlier_master_outputs.clear();
         for (conn, owner) in streams {
             let delay = self.delay();
             let msg = match owner {

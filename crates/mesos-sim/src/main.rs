@@ -2,7 +2,8 @@
 //!
 //! `mesos-sim --seed N` replays one seed (printing its trace if it fails);
 //! `mesos-sim --seeds N [--start S]` runs N seeds from S; `--steps M` sets the steps of the
-//! fault phase of each. The exit status is 1 if any seed failed.
+//! fault phase of each; `--behaviours original` runs without the behaviours added after the
+//! first regression seeds (as those seeds were found). The exit status is 1 if any seed failed.
 
 use std::process::ExitCode;
 
@@ -35,6 +36,18 @@ fn main() -> ExitCode {
             i += 2;
             continue;
         }
+        if args[i] == "--behaviours" {
+            options.behaviours = match args.get(i + 1).map(String::as_str) {
+                Some("all") => mesos_sim::Behaviours::ALL,
+                Some("original") => mesos_sim::Behaviours::ORIGINAL,
+                _ => {
+                    eprintln!("mesos-sim: --behaviours is 'all' (the default) or 'original'");
+                    return ExitCode::from(2);
+                }
+            };
+            i += 2;
+            continue;
+        }
         let value = args.get(i + 1).and_then(|v| v.parse::<u64>().ok());
         match (args[i].as_str(), value) {
             ("--seed", Some(v)) => seed = Some(v),
@@ -45,7 +58,7 @@ fn main() -> ExitCode {
             ("--liveness", Some(v)) => options.liveness_budget = std::time::Duration::from_secs(v),
             ("--help", _) | ("-h", _) => {
                 println!(
-                    "usage: mesos-sim [--seed N | --seeds N [--start S]] [--steps M] [--liveness SECONDS] [--faults a,b,...] [--trace LINES]"
+                    "usage: mesos-sim [--seed N | --seeds N [--start S]] [--steps M] [--liveness SECONDS] [--faults a,b,...] [--behaviours all|original] [--trace LINES]"
                 );
                 return ExitCode::SUCCESS;
             }
