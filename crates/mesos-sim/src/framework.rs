@@ -91,6 +91,8 @@ pub struct SimFramework {
     pub suppressed: bool,
     /// Until when its remaining work is not ready (it suppresses meanwhile, then revives).
     pub paused_until: Option<Time>,
+    /// The longest it takes to acknowledge an update (zero: at once).
+    pub ack_delay: Duration,
     last_reconcile: Option<Time>,
 }
 
@@ -116,6 +118,7 @@ impl SimFramework {
             suppresses: false,
             suppressed: false,
             paused_until: None,
+            ack_delay: Duration::ZERO,
             last_reconcile: None,
         }
     }
@@ -324,7 +327,7 @@ impl Sim {
                             "f{index} task {task_id}: update {state:?} came again after a newer one"
                         ));
                     }
-                    Some(_) => {}
+                    Some(_) => self.summary.updates_heard_again += 1,
                     None => task.uuids.push(uuid.clone()),
                 }
             }
@@ -373,10 +376,26 @@ impl Sim {
                 acknowledge: Some(call::Acknowledge { agent_id, task_id: status.task_id.clone(), uuid }),
                 ..Default::default()
             };
-            self.send_call(index, call);
+            let most = self.frameworks[index].ack_delay;
+            if most.is_zero() {
+                self.send_call(index, call);
+            } else {
+                let late = most.mul_f64(self.behaviour_rng.unit());
+                let incarnation = self.frameworks[index].incarnation;
+                let msg = Msg::FrameworkAcknowledges { framework: index, incarnation, call: Box::new(call) };
+                self.net.send(self.now, Lane::Free, late, msg);
+            }
         }
         if state == TaskState::TaskFinished && !reconciliation {
             self.summary.tasks_finished += 1;
+        }
+    }
+
+    /// A late acknowledgement goes out on whatever subscription the process has by then.
+    pub(crate) fn acknowledge_late(&mut self, index: usize, incarnation: u64, call: Call) {
+        let framework = &self.frameworks[index];
+        if framework.alive && framework.incarnation == incarnation && framework.stream_id.is_some() {
+            self.send_call(index, call);
         }
     }
 

@@ -58,13 +58,21 @@ pub struct Behaviours {
     pub suppress_revive: bool,
     /// Agents sometimes restart with `--recover=cleanup` instead of `reconnect`.
     pub recover_cleanup: bool,
+    /// Some frameworks acknowledge updates up to 20 s late, so agents retry them and
+    /// frameworks hear them again.
+    pub late_acknowledgements: bool,
 }
 
 impl Behaviours {
     /// Everything the simulator can do.
-    pub const ALL: Behaviours = Behaviours { suppress_revive: true, recover_cleanup: true };
+    pub const ALL: Behaviours =
+        Behaviours { suppress_revive: true, recover_cleanup: true, late_acknowledgements: true };
     /// What the simulator did when its first regression seeds were found.
-    pub const ORIGINAL: Behaviours = Behaviours { suppress_revive: false, recover_cleanup: false };
+    pub const ORIGINAL: Behaviours =
+        Behaviours { suppress_revive: false, recover_cleanup: false, late_acknowledgements: false };
+    /// What the simulator did when the seeds found with suppress/revive and cleanup were.
+    pub const SUPPRESS_AND_CLEANUP: Behaviours =
+        Behaviours { suppress_revive: true, recover_cleanup: true, late_acknowledgements: false };
 }
 
 /// Deliberate breakage, for tests of the checks themselves.
@@ -106,6 +114,8 @@ pub struct Summary {
     pub tasks_launched: usize,
     /// Tasks that finished (TASK_FINISHED seen by their framework).
     pub tasks_finished: usize,
+    /// Reliable updates a framework heard again (resent before its acknowledgement landed).
+    pub updates_heard_again: usize,
     /// Virtual time the run took.
     pub virtual_seconds: u64,
 }
@@ -244,6 +254,9 @@ impl Sim {
         for index in 0..sim.swarm.frameworks {
             let mut framework = SimFramework::new(index, &mut sim.rng, sim.swarm.tasks_per_framework);
             framework.suppresses = sim.options.behaviours.suppress_revive && sim.behaviour_rng.below(2) == 0;
+            if sim.options.behaviours.late_acknowledgements && sim.behaviour_rng.below(3) == 0 {
+                framework.ack_delay = Duration::from_millis(1_000 + sim.behaviour_rng.below(19_000) as u64);
+            }
             // Half of those have no work ready at first: they suppress, then revive.
             if framework.suppresses && sim.behaviour_rng.below(2) == 0 {
                 let wait = Duration::from_millis(1_000 + sim.behaviour_rng.below(30_000) as u64);
@@ -412,6 +425,7 @@ impl Sim {
         match self.options.behaviours {
             Behaviours::ALL => {}
             Behaviours::ORIGINAL => replay.push_str(" --behaviours original"),
+            Behaviours::SUPPRESS_AND_CLEANUP => replay.push_str(" --behaviours suppress-and-cleanup"),
             other => replay.push_str(&format!(" (with {other:?}: only from the library)")),
         }
         if let Some(sabotage) = self.options.sabotage {
@@ -473,6 +487,9 @@ impl Sim {
                 self.framework_tick(framework, incarnation, periodic)
             }
             Msg::FrameworkRestart { framework } => self.restart_framework(framework),
+            Msg::FrameworkAcknowledges { framework, incarnation, call } => {
+                self.acknowledge_late(framework, incarnation, *call)
+            }
             Msg::RegistrationAnswered { agent, conn, stream_id } => {
                 self.registration_answered(agent, conn, stream_id)
             }

@@ -40,8 +40,11 @@ fn main() -> ExitCode {
             options.behaviours = match args.get(i + 1).map(String::as_str) {
                 Some("all") => mesos_sim::Behaviours::ALL,
                 Some("original") => mesos_sim::Behaviours::ORIGINAL,
+                Some("suppress-and-cleanup") => mesos_sim::Behaviours::SUPPRESS_AND_CLEANUP,
                 _ => {
-                    eprintln!("mesos-sim: --behaviours is 'all' (the default) or 'original'");
+                    eprintln!(
+                        "mesos-sim: --behaviours is 'all' (the default), 'original' or 'suppress-and-cleanup'"
+                    );
                     return ExitCode::from(2);
                 }
             };
@@ -58,7 +61,7 @@ fn main() -> ExitCode {
             ("--liveness", Some(v)) => options.liveness_budget = std::time::Duration::from_secs(v),
             ("--help", _) | ("-h", _) => {
                 println!(
-                    "usage: mesos-sim [--seed N | --seeds N [--start S]] [--steps M] [--liveness SECONDS] [--faults a,b,...] [--behaviours all|original] [--trace LINES]"
+                    "usage: mesos-sim [--seed N | --seeds N [--start S]] [--steps M] [--liveness SECONDS] [--faults a,b,...] [--behaviours all|original|suppress-and-cleanup] [--trace LINES]"
                 );
                 return ExitCode::SUCCESS;
             }

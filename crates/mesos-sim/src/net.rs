@@ -76,6 +76,8 @@ pub enum Msg {
     FrameworkTick { framework: usize, incarnation: u64, periodic: bool },
     /// The framework process starts again after a crash.
     FrameworkRestart { framework: usize },
+    /// A framework that acknowledges late gets round to acknowledging an update.
+    FrameworkAcknowledges { framework: usize, incarnation: u64, call: Box<Call> },
 
     // To agents.
     /// A (RE)REGISTER was answered with a stream.

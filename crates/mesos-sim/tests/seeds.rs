@@ -94,15 +94,14 @@ fn seeds_that_found_bugs_stay_fixed() {
         (44, AGENT_CRASH, "the end was judged while an agent was being marked unreachable"),
         (5247, ALL, "the end was judged before a returning agent's lost task was reconciled"),
     ];
-    // Found once frameworks suppressed and agents cleaned up on restart (`Behaviours::ALL` as
-    // it is today: a behaviour added later must be left out of these, as `ORIGINAL` does).
-    let with_all_behaviours: [(u64, &'static [Fault], &str); 3] = [
+    // Found once frameworks suppressed and agents cleaned up on restart.
+    let with_suppress_and_cleanup: [(u64, &'static [Fault], &str); 3] = [
         (4652, ALL, "offers made before a SUPPRESS were blamed on the master"),
         (4382, ALL, "offers made before a SUPPRESS were blamed on the master"),
         (4129, ALL, "the end was judged before a framework heard its lost task was back"),
     ];
     let original = cases.into_iter().map(|case| (case, Behaviours::ORIGINAL));
-    let later = with_all_behaviours.into_iter().map(|case| (case, Behaviours::ALL));
+    let later = with_suppress_and_cleanup.into_iter().map(|case| (case, Behaviours::SUPPRESS_AND_CLEANUP));
     for ((seed, faults, bug), behaviours) in original.chain(later) {
         // Each replays the run that found it: without the behaviours added since.
         let options = RunOptions { allowed_faults: Some(faults), behaviours, ..RunOptions::default() };
