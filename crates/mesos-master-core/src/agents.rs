@@ -387,6 +387,23 @@ impl Master {
         let activated = self.allocator.set_agent_active(agent_id, offerable);
         self.check_allocator("reactivate an agent", activated);
         self.send_registered(agent_id, agent_event::Type::Reregistered);
+        // The master's reservations and volumes for a known agent are the truth (as in
+        // Mesos): an agent that missed a CHECKPOINT_RESOURCES (it was down, or the stream
+        // broke) is sent them again.
+        let kept = convert::resources_from_proto(&reregister.checkpointed_resources).ok();
+        if let Some(agent) = self.agents.get(agent_id)
+            && kept != convert::resources_from_proto(&agent.checkpointed).ok()
+        {
+            let event = AgentEvent {
+                r#type: Some(agent_event::Type::CheckpointResources as i32),
+                checkpoint_resources: Some(Box::new(agent_event::CheckpointResources {
+                    resources: agent.checkpointed.clone(),
+                    operation: None,
+                })),
+                ..Default::default()
+            };
+            self.send_to_agent(agent_id, event);
+        }
         // Tasks the master knows that the agent did not report: the agent answers for them
         // with status updates (typically TASK_LOST/TASK_DROPPED for never-delivered tasks).
         let reported: BTreeSet<(String, String)> = reregister

@@ -941,3 +941,59 @@ fn timestamps_are_wall_time_while_timers_follow_the_core_clock() {
     assert_eq!(stamped, wall.as_nanos() as f64 / 1e9);
     assert_eq!(h.master.wall_time(h.master.start_time()), h.master.start_time() + Duration::from_secs(1000));
 }
+
+/// Found by the simulator (seed 71): an agent that was down when its reservation changed came
+/// back with the old one on disk and kept it, while the master had the new one.
+#[test]
+fn an_agent_that_missed_a_reservation_is_sent_it_when_it_reregisters() {
+    use mesos_proto::v1::resource::{self, ReservationInfo};
+    let mut h = Harness::new();
+    let mut agent = h.register_agent("a1", "cpus:2;mem:1024;disk:1000");
+    let info = FrameworkInfo {
+        roles: vec!["db".into()],
+        principal: Some("ops".into()),
+        ..with_capabilities(framework_info("fw"), &[Cap::MultiRole, Cap::ReservationRefinement])
+    };
+    let fw = h.subscribe(info);
+    h.tick();
+    let offer = h.offers(fw.conn).remove(0);
+    let mut disk = wire("disk:500").remove(0);
+    disk.reservations = vec![ReservationInfo {
+        r#type: Some(resource::reservation_info::Type::Dynamic as i32),
+        role: Some("db".into()),
+        principal: Some("ops".into()),
+        labels: None,
+    }];
+    let reserve = offer::Operation {
+        r#type: Some(offer::operation::Type::Reserve as i32),
+        reserve: Some(offer::operation::Reserve { resources: vec![disk], source: vec![] }),
+        ..Default::default()
+    };
+    h.accept(&fw, &[&offer], vec![reserve]);
+    assert_eq!(h.agent_events_of(agent.conn, agent_event::Type::CheckpointResources).len(), 1);
+    // The agent never wrote it (it was going down) and comes back with nothing reserved.
+    h.reconnect_agent(&mut agent, vec![], vec![]);
+    let resent = h.agent_events_of(agent.conn, agent_event::Type::CheckpointResources);
+    assert_eq!(resent.len(), 1, "the master's view is sent again");
+    let kept = &resent[0].checkpoint_resources.as_ref().unwrap().resources;
+    assert_eq!(kept.len(), 1);
+    assert_eq!(kept[0].reservations[0].role.as_deref(), Some("db"));
+    // An agent that reports what the master has is not sent anything.
+    let checkpointed = h.master.agent(&agent.id).unwrap().checkpointed.clone();
+    h.master.agent_stream_closed(h.now, agent.conn);
+    h.pump();
+    let conn = h.conn();
+    let call = mesos_proto::internal::AgentCall {
+        r#type: Some(mesos_proto::internal::agent_call::Type::Reregister as i32),
+        reregister: Some(mesos_proto::internal::agent_call::Reregister {
+            agent_info: agent.info.clone(),
+            checkpointed_resources: checkpointed,
+            ..Default::default()
+        }),
+        ..Default::default()
+    };
+    let reply = h.master.agent_call(h.now, conn, call, None);
+    assert!(matches!(reply, mesos_master_core::AgentReply::Stream { .. }), "{reply:?}");
+    h.pump();
+    assert!(h.agent_events_of(conn, agent_event::Type::CheckpointResources).is_empty());
+}

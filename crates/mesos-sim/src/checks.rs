@@ -113,8 +113,14 @@ impl Sim {
                     && record.tasks.get(task_id).is_some_and(|task| !task.latest_state().is_terminal())
             })
         });
+        // Reserving frameworks leave no reservation of their role behind.
+        let reserved_left = self.frameworks.iter().filter(|f| f.reserves).any(|f| {
+            let role = f.role();
+            master.agents().any(|agent| !agent.total.reserved(&role).is_empty())
+        });
         !abandoned_back
             && !lost_back
+            && !reserved_left
             && self.frameworks.iter().all(|f| f.done())
             && self.agents.iter().all(|a| {
                 a.core.as_ref().is_some_and(|core| {
@@ -168,6 +174,32 @@ impl Sim {
                 return Err(format!(
                     "liveness: agent a{} ({id}) is not registered with the master",
                     agent.index
+                ));
+            }
+        }
+        for framework in self.frameworks.iter().filter(|f| f.reserves) {
+            let role = framework.role();
+            if let Some(agent) = master.agents().find(|agent| !agent.total.reserved(&role).is_empty()) {
+                return Err(format!(
+                    "liveness: {} is done but agent {} still has {} reserved for {role}",
+                    framework.name,
+                    agent.id,
+                    agent.total.reserved(&role)
+                ));
+            }
+        }
+        // What each agent keeps on its disk is what the master thinks it keeps.
+        for node in &self.agents {
+            let Some(id) = node.core.as_ref().and_then(|core| core.agent_id()) else { continue };
+            let Some(agent) = master.agent(id) else { continue };
+            let read = |resources: &[mesos_proto::v1::Resource]| {
+                mesos_proto::convert::resources_from_proto(resources).map_err(|e| e.to_string())
+            };
+            let (kept, believed) = (read(&node.checkpoints.resources)?, read(&agent.checkpointed)?);
+            if kept != believed {
+                return Err(format!(
+                    "liveness: agent a{} keeps reservations and volumes {kept} but the master believes {believed}",
+                    node.index
                 ));
             }
         }

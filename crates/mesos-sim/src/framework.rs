@@ -93,6 +93,13 @@ pub struct SimFramework {
     pub paused_until: Option<Time>,
     /// The longest it takes to acknowledge an update (zero: at once).
     pub ack_delay: Duration,
+    /// Whether it reserves disk for its role (`r<index>`), makes a persistent volume on it,
+    /// sees the volume offered back, destroys it and unreserves the disk.
+    pub reserves: bool,
+    /// Whether its volume has been offered back to it.
+    pub volume_seen: bool,
+    /// When it last asked to reserve.
+    last_reserve: Option<Time>,
     last_reconcile: Option<Time>,
 }
 
@@ -119,6 +126,9 @@ impl SimFramework {
             suppressed: false,
             paused_until: None,
             ack_delay: Duration::ZERO,
+            reserves: false,
+            volume_seen: false,
+            last_reserve: None,
             last_reconcile: None,
         }
     }
@@ -128,9 +138,19 @@ impl SimFramework {
         if self.partition_aware {
             capabilities.push(Capability { r#type: Some(CapabilityType::PartitionAware as i32) });
         }
+        let mut roles = Vec::new();
+        let mut principal = None;
+        if self.reserves {
+            capabilities.push(Capability { r#type: Some(CapabilityType::MultiRole as i32) });
+            capabilities.push(Capability { r#type: Some(CapabilityType::ReservationRefinement as i32) });
+            roles.push(self.role());
+            principal = Some("sim".to_string());
+        }
         FrameworkInfo {
             user: "sim".into(),
             name: self.name.clone(),
+            roles,
+            principal,
             id: self.id.as_ref().map(|id| FrameworkId { value: id.clone() }),
             checkpoint: Some(self.checkpoint),
             failover_timeout: Some(self.failover_timeout),
@@ -141,7 +161,20 @@ impl SimFramework {
 
     /// Whether everything it wanted to do is done.
     pub fn done(&self) -> bool {
-        self.launched >= self.target && self.tasks.values().all(BookTask::settled)
+        self.launched >= self.target
+            && self.tasks.values().all(BookTask::settled)
+            && (!self.reserves || self.volume_seen)
+    }
+
+    /// The role a reserving framework reserves for.
+    pub fn role(&self) -> String {
+        format!("r-{}", self.name)
+    }
+
+    /// The id of its persistent volume (one per framework id, so a framework that starts over
+    /// makes a new one).
+    fn volume_id(&self) -> String {
+        format!("vol-{}-g{}", self.name, self.generations)
     }
 }
 
@@ -456,6 +489,9 @@ impl Sim {
                 continue;
             }
             self.frameworks[index].offers.remove(&offer.id.value);
+            if self.frameworks[index].reserves && self.reservation_step(index, &offer) {
+                continue;
+            }
             let wanted = self.work_ready(index);
             let tasks = if wanted > 0 { self.tasks_for(index, &offer, wanted) } else { Vec::new() };
             if tasks.is_empty() {
@@ -505,6 +541,99 @@ impl Sim {
             };
             self.send_call(index, call);
         }
+    }
+
+    /// The reservation cycle's next step with `offer`, if it has one: reserve disk, create a
+    /// volume on it, destroy the volume once it is offered back, unreserve the disk. Any
+    /// reservation or volume of its role it no longer needs (from a lost call, or an earlier
+    /// framework of its name) is undone the same way.
+    fn reservation_step(&mut self, index: usize, offer: &Offer) -> bool {
+        use mesos_proto::v1::resource::{DiskInfo, ReservationInfo, disk_info, reservation_info};
+        let role = self.frameworks[index].role();
+        let volume_id = self.frameworks[index].volume_id();
+        let mine = |r: &&mesos_proto::v1::Resource| {
+            r.reservations.last().and_then(|reservation| reservation.role.as_deref()) == Some(role.as_str())
+        };
+        let reserved: Vec<&mesos_proto::v1::Resource> = offer.resources.iter().filter(mine).collect();
+        let reservation = ReservationInfo {
+            r#type: Some(reservation_info::Type::Dynamic as i32),
+            role: Some(role.clone()),
+            principal: Some("sim".into()),
+            labels: None,
+        };
+        let operation = if let Some(volume) =
+            reserved.iter().find(|r| r.disk.as_ref().is_some_and(|d| d.persistence.is_some()))
+        {
+            if volume.disk.as_ref().and_then(|d| d.persistence.as_ref()).is_some_and(|p| p.id == volume_id)
+                && !self.frameworks[index].volume_seen
+            {
+                self.frameworks[index].volume_seen = true;
+                self.summary.volumes_offered_back += 1;
+            }
+            offer::Operation {
+                r#type: Some(offer::operation::Type::Destroy as i32),
+                destroy: Some(offer::operation::Destroy { volumes: vec![(*volume).clone()] }),
+                ..Default::default()
+            }
+        } else if let Some(disk) = reserved.first() {
+            if self.frameworks[index].volume_seen {
+                offer::Operation {
+                    r#type: Some(offer::operation::Type::Unreserve as i32),
+                    unreserve: Some(offer::operation::Unreserve { resources: vec![(*disk).clone()] }),
+                    ..Default::default()
+                }
+            } else {
+                let mut volume = (*disk).clone();
+                volume.disk = Some(DiskInfo {
+                    persistence: Some(disk_info::Persistence {
+                        id: volume_id,
+                        principal: Some("sim".into()),
+                    }),
+                    volume: Some(mesos_proto::v1::Volume {
+                        mode: mesos_proto::v1::volume::Mode::Rw as i32,
+                        container_path: "data".into(),
+                        ..Default::default()
+                    }),
+                    source: None,
+                });
+                offer::Operation {
+                    r#type: Some(offer::operation::Type::Create as i32),
+                    create: Some(offer::operation::Create { volumes: vec![volume] }),
+                    ..Default::default()
+                }
+            }
+        } else {
+            let framework = &self.frameworks[index];
+            let retry = framework
+                .last_reserve
+                .is_none_or(|at| self.now.saturating_since(at) > Duration::from_secs(15));
+            let disk = offer.resources.iter().find(|r| {
+                r.name == "disk"
+                    && r.reservations.is_empty()
+                    && r.scalar.as_ref().is_some_and(|s| s.value >= 64.0)
+            });
+            let Some(disk) = disk.filter(|_| retry && !framework.volume_seen) else { return false };
+            let mut wanted = disk.clone();
+            wanted.scalar = Some(mesos_proto::v1::value::Scalar { value: 64.0 });
+            wanted.reservations = vec![reservation];
+            self.frameworks[index].last_reserve = Some(self.now);
+            offer::Operation {
+                r#type: Some(offer::operation::Type::Reserve as i32),
+                reserve: Some(offer::operation::Reserve { resources: vec![wanted], source: vec![] }),
+                ..Default::default()
+            }
+        };
+        let call = Call {
+            r#type: Some(call::Type::Accept as i32),
+            accept: Some(call::Accept {
+                offer_ids: vec![OfferId { value: offer.id.value.clone() }],
+                operations: vec![operation],
+                filters: Some(Filters { refuse_seconds: Some(0.0) }),
+            }),
+            ..Default::default()
+        };
+        self.send_call(index, call);
+        true
     }
 
     /// A framework that suppresses asks for no offers while it has nothing left to launch,

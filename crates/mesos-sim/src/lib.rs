@@ -61,18 +61,34 @@ pub struct Behaviours {
     /// Some frameworks acknowledge updates up to 20 s late, so agents retry them and
     /// frameworks hear them again.
     pub late_acknowledgements: bool,
+    /// Some frameworks reserve disk, create a persistent volume, destroy it and unreserve.
+    pub reservations: bool,
 }
 
 impl Behaviours {
     /// Everything the simulator can do.
-    pub const ALL: Behaviours =
-        Behaviours { suppress_revive: true, recover_cleanup: true, late_acknowledgements: true };
+    pub const ALL: Behaviours = Behaviours::UP_TO_RESERVATIONS;
+    /// Everything up to and including reservations and volumes (today, everything).
+    pub const UP_TO_RESERVATIONS: Behaviours = Behaviours {
+        suppress_revive: true,
+        recover_cleanup: true,
+        late_acknowledgements: true,
+        reservations: true,
+    };
     /// What the simulator did when its first regression seeds were found.
-    pub const ORIGINAL: Behaviours =
-        Behaviours { suppress_revive: false, recover_cleanup: false, late_acknowledgements: false };
+    pub const ORIGINAL: Behaviours = Behaviours {
+        suppress_revive: false,
+        recover_cleanup: false,
+        late_acknowledgements: false,
+        reservations: false,
+    };
     /// What the simulator did when the seeds found with suppress/revive and cleanup were.
-    pub const SUPPRESS_AND_CLEANUP: Behaviours =
-        Behaviours { suppress_revive: true, recover_cleanup: true, late_acknowledgements: false };
+    pub const SUPPRESS_AND_CLEANUP: Behaviours = Behaviours {
+        suppress_revive: true,
+        recover_cleanup: true,
+        late_acknowledgements: false,
+        reservations: false,
+    };
 }
 
 /// Deliberate breakage, for tests of the checks themselves.
@@ -116,6 +132,8 @@ pub struct Summary {
     pub tasks_finished: usize,
     /// Reliable updates a framework heard again (resent before its acknowledgement landed).
     pub updates_heard_again: usize,
+    /// Persistent volumes offered back to the framework that created them.
+    pub volumes_offered_back: usize,
     /// Virtual time the run took.
     pub virtual_seconds: u64,
 }
@@ -254,6 +272,12 @@ impl Sim {
         for index in 0..sim.swarm.frameworks {
             let mut framework = SimFramework::new(index, &mut sim.rng, sim.swarm.tasks_per_framework);
             framework.suppresses = sim.options.behaviours.suppress_revive && sim.behaviour_rng.below(2) == 0;
+            // A framework that reserves keeps taking offers (its reservations come back to it
+            // only in offers), so it does not suppress.
+            if sim.options.behaviours.reservations && sim.behaviour_rng.below(3) == 0 {
+                framework.reserves = true;
+                framework.suppresses = false;
+            }
             if sim.options.behaviours.late_acknowledgements && sim.behaviour_rng.below(3) == 0 {
                 framework.ack_delay = Duration::from_millis(1_000 + sim.behaviour_rng.below(19_000) as u64);
             }

@@ -100,9 +100,13 @@ fn seeds_that_found_bugs_stay_fixed() {
         (4382, ALL, "offers made before a SUPPRESS were blamed on the master"),
         (4129, ALL, "the end was judged before a framework heard its lost task was back"),
     ];
+    // Found once frameworks also acknowledged late and reserved disk for volumes.
+    let with_reservations: [(u64, &'static [Fault], &str); 1] =
+        [(71, ALL, "an agent that missed a reservation change kept the old one")];
     let original = cases.into_iter().map(|case| (case, Behaviours::ORIGINAL));
     let later = with_suppress_and_cleanup.into_iter().map(|case| (case, Behaviours::SUPPRESS_AND_CLEANUP));
-    for ((seed, faults, bug), behaviours) in original.chain(later) {
+    let latest = with_reservations.into_iter().map(|case| (case, Behaviours::UP_TO_RESERVATIONS));
+    for ((seed, faults, bug), behaviours) in original.chain(later).chain(latest) {
         // Each replays the run that found it: without the behaviours added since.
         let options = RunOptions { allowed_faults: Some(faults), behaviours, ..RunOptions::default() };
         if let Err(failure) = run(seed, options) {
