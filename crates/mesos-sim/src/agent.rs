@@ -584,20 +584,12 @@ impl Sim {
         match kind {
             Some(event::Type::Launch) => {
                 let Some(launch) = event.launch else { return };
-                let task_id = launch.task.task_id.value.clone();
-                let framework_id = executor.framework_id.clone();
-                let plan =
-                    String::from_utf8_lossy(launch.task.data.as_deref().unwrap_or_default()).to_string();
-                executor.tasks.insert(
-                    task_id.clone(),
-                    ExecutorTask { info: launch.task, state: None, unacknowledged: Vec::new() },
-                );
-                *self.launches.entry((framework_id, task_id.clone())).or_insert(0) += 1;
-                self.executor_update(agent, container_id, &task_id, TaskState::TaskRunning);
-                let (state, seconds) = parse_plan(&plan);
-                if let Some(state) = state {
-                    let msg = Msg::TaskDue { agent, container_id: container_id.to_string(), task_id, state };
-                    self.net.send(now, Lane::Free, Duration::from_secs_f64(seconds), msg);
+                self.start_task(agent, container_id, launch.task);
+            }
+            Some(event::Type::LaunchGroup) => {
+                let Some(launch) = event.launch_group else { return };
+                for task in launch.task_group.tasks {
+                    self.start_task(agent, container_id, task);
                 }
             }
             Some(event::Type::Kill) => {
@@ -631,7 +623,26 @@ impl Sim {
         }
     }
 
-    /// A command executor ends once its task's terminal update was acknowledged.
+    /// The executor starts a task: RUNNING now, its planned end later.
+    fn start_task(&mut self, agent: usize, container_id: &str, task: TaskInfo) {
+        let now = self.now;
+        let Some(executor) = self.agents[agent].executors.get_mut(container_id) else { return };
+        let task_id = task.task_id.value.clone();
+        let framework_id = executor.framework_id.clone();
+        let plan = String::from_utf8_lossy(task.data.as_deref().unwrap_or_default()).to_string();
+        executor
+            .tasks
+            .insert(task_id.clone(), ExecutorTask { info: task, state: None, unacknowledged: Vec::new() });
+        *self.launches.entry((framework_id, task_id.clone())).or_insert(0) += 1;
+        self.executor_update(agent, container_id, &task_id, TaskState::TaskRunning);
+        let (state, seconds) = parse_plan(&plan);
+        if let Some(state) = state {
+            let msg = Msg::TaskDue { agent, container_id: container_id.to_string(), task_id, state };
+            self.net.send(now, Lane::Free, Duration::from_secs_f64(seconds), msg);
+        }
+    }
+
+    /// An executor ends once all its tasks' terminal updates were acknowledged.
     fn maybe_exit(&mut self, agent: usize, container_id: &str) {
         let Some(executor) = self.agents[agent].executors.get(container_id) else { return };
         let done = !executor.tasks.is_empty()

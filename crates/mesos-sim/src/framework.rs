@@ -11,8 +11,8 @@ use mesos_proto::v1::framework_info::Capability;
 use mesos_proto::v1::framework_info::capability::Type as CapabilityType;
 use mesos_proto::v1::scheduler::{Call, Event, call, event};
 use mesos_proto::v1::{
-    AgentId, CommandInfo, Filters, FrameworkId, FrameworkInfo, Offer, OfferId, TaskId, TaskInfo, TaskState,
-    TaskStatus, offer, task_status,
+    AgentId, CommandInfo, ExecutorId, ExecutorInfo, Filters, FrameworkId, FrameworkInfo, Offer, OfferId,
+    TaskGroupInfo, TaskId, TaskInfo, TaskState, TaskStatus, executor_info, offer, task_status,
 };
 use mesos_types::{Resources, Rng, Time};
 
@@ -98,6 +98,9 @@ pub struct SimFramework {
     pub reserves: bool,
     /// Whether its volume has been offered back to it.
     pub volume_seen: bool,
+    /// Whether it launches the tasks it puts on one offer as a task group, under the
+    /// default executor (LAUNCH_GROUP), when the offer also holds the executor's resources.
+    pub groups: bool,
     /// When it last asked to reserve.
     last_reserve: Option<Time>,
     last_reconcile: Option<Time>,
@@ -128,6 +131,7 @@ impl SimFramework {
             ack_delay: Duration::ZERO,
             reserves: false,
             volume_seen: false,
+            groups: false,
             last_reserve: None,
             last_reconcile: None,
         }
@@ -526,15 +530,29 @@ impl Sim {
                 );
             }
             self.summary.tasks_launched += tasks.len();
+            let operation = match self.group_executor(index, &offer, &tasks) {
+                Some(executor) => {
+                    self.summary.task_groups_launched += 1;
+                    offer::Operation {
+                        r#type: Some(offer::operation::Type::LaunchGroup as i32),
+                        launch_group: Some(offer::operation::LaunchGroup {
+                            executor,
+                            task_group: TaskGroupInfo { tasks },
+                        }),
+                        ..Default::default()
+                    }
+                }
+                None => offer::Operation {
+                    r#type: Some(offer::operation::Type::Launch as i32),
+                    launch: Some(offer::operation::Launch { task_infos: tasks }),
+                    ..Default::default()
+                },
+            };
             let call = Call {
                 r#type: Some(call::Type::Accept as i32),
                 accept: Some(call::Accept {
                     offer_ids: vec![OfferId { value: offer.id.value.clone() }],
-                    operations: vec![offer::Operation {
-                        r#type: Some(offer::operation::Type::Launch as i32),
-                        launch: Some(offer::operation::Launch { task_infos: tasks }),
-                        ..Default::default()
-                    }],
+                    operations: vec![operation],
                     filters: None,
                 }),
                 ..Default::default()
@@ -670,6 +688,40 @@ impl Sim {
         }
         framework.paused_until = None;
         framework.target.saturating_sub(framework.launched)
+    }
+
+    /// The default executor for `tasks` as one group, if the framework launches groups and
+    /// `offer` has room for the executor beside them.
+    fn group_executor(&mut self, index: usize, offer: &Offer, tasks: &[TaskInfo]) -> Option<ExecutorInfo> {
+        const EXECUTOR: (f64, f64) = (0.1, 32.0);
+        if !self.frameworks[index].groups {
+            return None;
+        }
+        let quantities = |resources: &[mesos_proto::v1::Resource]| {
+            let q = mesos_proto::convert::resources_from_proto(resources).unwrap_or_default().to_quantities();
+            (q.get("cpus").to_f64(), q.get("mem").to_f64())
+        };
+        let (mut cpus, mut mem) = quantities(&offer.resources);
+        for task in tasks {
+            let (c, m) = quantities(&task.resources);
+            cpus -= c;
+            mem -= m;
+        }
+        if cpus + 1e-9 < EXECUTOR.0 || mem + 1e-9 < EXECUTOR.1 {
+            return None;
+        }
+        let resources = Resources::parse(&format!("cpus:{};mem:{}", EXECUTOR.0, EXECUTOR.1), "*").ok()?;
+        let framework = &self.frameworks[index];
+        Some(ExecutorInfo {
+            r#type: Some(executor_info::Type::Default as i32),
+            executor_id: ExecutorId { value: format!("group-{}", tasks.first()?.task_id.value) },
+            framework_id: framework.id.as_ref().map(|id| FrameworkId { value: id.clone() }),
+            resources: resources_to_proto(
+                &resources,
+                ResourceFormat { refinement: true, allocation_info: false, legacy: false },
+            ),
+            ..Default::default()
+        })
     }
 
     /// Up to `wanted` tasks that fit in `offer`, each with a planned outcome.

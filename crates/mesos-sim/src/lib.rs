@@ -63,17 +63,20 @@ pub struct Behaviours {
     pub late_acknowledgements: bool,
     /// Some frameworks reserve disk, create a persistent volume, destroy it and unreserve.
     pub reservations: bool,
+    /// Some frameworks launch task groups under the default executor.
+    pub task_groups: bool,
 }
 
 impl Behaviours {
     /// Everything the simulator can do.
-    pub const ALL: Behaviours = Behaviours::UP_TO_RESERVATIONS;
-    /// Everything up to and including reservations and volumes (today, everything).
+    pub const ALL: Behaviours = Behaviours { task_groups: true, ..Behaviours::UP_TO_RESERVATIONS };
+    /// Everything up to and including reservations and volumes.
     pub const UP_TO_RESERVATIONS: Behaviours = Behaviours {
         suppress_revive: true,
         recover_cleanup: true,
         late_acknowledgements: true,
         reservations: true,
+        task_groups: false,
     };
     /// What the simulator did when its first regression seeds were found.
     pub const ORIGINAL: Behaviours = Behaviours {
@@ -81,6 +84,7 @@ impl Behaviours {
         recover_cleanup: false,
         late_acknowledgements: false,
         reservations: false,
+        task_groups: false,
     };
     /// What the simulator did when the seeds found with suppress/revive and cleanup were.
     pub const SUPPRESS_AND_CLEANUP: Behaviours = Behaviours {
@@ -88,6 +92,7 @@ impl Behaviours {
         recover_cleanup: true,
         late_acknowledgements: false,
         reservations: false,
+        task_groups: false,
     };
 }
 
@@ -134,6 +139,8 @@ pub struct Summary {
     pub updates_heard_again: usize,
     /// Persistent volumes offered back to the framework that created them.
     pub volumes_offered_back: usize,
+    /// Task groups launched (LAUNCH_GROUP under the default executor).
+    pub task_groups_launched: usize,
     /// Virtual time the run took.
     pub virtual_seconds: u64,
 }
@@ -280,6 +287,9 @@ impl Sim {
             }
             if sim.options.behaviours.late_acknowledgements && sim.behaviour_rng.below(3) == 0 {
                 framework.ack_delay = Duration::from_millis(1_000 + sim.behaviour_rng.below(19_000) as u64);
+            }
+            if sim.options.behaviours.task_groups && sim.behaviour_rng.below(3) == 0 {
+                framework.groups = true;
             }
             // Half of those have no work ready at first: they suppress, then revive.
             if framework.suppresses && sim.behaviour_rng.below(2) == 0 {
@@ -450,6 +460,7 @@ impl Sim {
             Behaviours::ALL => {}
             Behaviours::ORIGINAL => replay.push_str(" --behaviours original"),
             Behaviours::SUPPRESS_AND_CLEANUP => replay.push_str(" --behaviours suppress-and-cleanup"),
+            Behaviours::UP_TO_RESERVATIONS => replay.push_str(" --behaviours up-to-reservations"),
             other => replay.push_str(&format!(" (with {other:?}: only from the library)")),
         }
         if let Some(sabotage) = self.options.sabotage {
