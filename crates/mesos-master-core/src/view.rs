@@ -91,7 +91,13 @@ impl Master {
             }
         }
         for agent in self.agents() {
-            let held = holdings.remove(agent.id.as_str()).unwrap_or_default();
+            let mut held = holdings.remove(agent.id.as_str()).unwrap_or_default();
+            // Executors hold their own resources beside their tasks'.
+            for executor in agent.executors.values().flat_map(|executors| executors.values()) {
+                if let Ok(resources) = mesos_proto::convert::resources_from_proto(&executor.resources) {
+                    held += &resources.to_quantities();
+                }
+            }
             let total = agent.total.to_quantities();
             if !total.contains(&held) {
                 return Err(format!("agent {} is over-committed: {held} of {total}", agent.id));

@@ -101,6 +101,9 @@ pub struct SimFramework {
     /// Whether it launches the tasks it puts on one offer as a task group, under the
     /// default executor (LAUNCH_GROUP), when the offer also holds the executor's resources.
     pub groups: bool,
+    /// Whether its tasks run under its own executor (one per agent, shared by the tasks
+    /// there; the simulated one ends when it has nothing left to run).
+    pub custom_executor: bool,
     /// When it last asked to reserve.
     last_reserve: Option<Time>,
     last_reconcile: Option<Time>,
@@ -132,6 +135,7 @@ impl SimFramework {
             reserves: false,
             volume_seen: false,
             groups: false,
+            custom_executor: false,
             last_reserve: None,
             last_reconcile: None,
         }
@@ -530,6 +534,16 @@ impl Sim {
                 );
             }
             self.summary.tasks_launched += tasks.len();
+            let mut tasks = tasks;
+            if self.frameworks[index].custom_executor
+                && let Some(executor) =
+                    self.executor_with_room(index, &offer, &tasks, executor_info::Type::Custom)
+            {
+                for task in &mut tasks {
+                    task.command = None;
+                    task.executor = Some(executor.clone());
+                }
+            }
             let operation = match self.group_executor(index, &offer, &tasks) {
                 Some(executor) => {
                     self.summary.task_groups_launched += 1;
@@ -693,28 +707,52 @@ impl Sim {
     /// The default executor for `tasks` as one group, if the framework launches groups and
     /// `offer` has room for the executor beside them.
     fn group_executor(&mut self, index: usize, offer: &Offer, tasks: &[TaskInfo]) -> Option<ExecutorInfo> {
-        const EXECUTOR: (f64, f64) = (0.1, 32.0);
         if !self.frameworks[index].groups {
             return None;
         }
+        self.executor_with_room(index, offer, tasks, executor_info::Type::Default)
+    }
+
+    /// An executor of `kind` for `tasks`, if `offer` has room for it beside them.
+    fn executor_with_room(
+        &mut self,
+        index: usize,
+        offer: &Offer,
+        tasks: &[TaskInfo],
+        kind: executor_info::Type,
+    ) -> Option<ExecutorInfo> {
+        // Mesos' floor for an executor: some cpus, 32 MB of memory, some disk.
+        const EXECUTOR: (f64, f64, f64) = (0.1, 32.0, 32.0);
         let quantities = |resources: &[mesos_proto::v1::Resource]| {
             let q = mesos_proto::convert::resources_from_proto(resources).unwrap_or_default().to_quantities();
-            (q.get("cpus").to_f64(), q.get("mem").to_f64())
+            (q.get("cpus").to_f64(), q.get("mem").to_f64(), q.get("disk").to_f64())
         };
-        let (mut cpus, mut mem) = quantities(&offer.resources);
+        // Only unreserved resources: a reserving framework's disk may be reserved.
+        let unreserved: Vec<mesos_proto::v1::Resource> =
+            offer.resources.iter().filter(|r| r.reservations.is_empty()).cloned().collect();
+        let (mut cpus, mut mem, disk) = quantities(&unreserved);
         for task in tasks {
-            let (c, m) = quantities(&task.resources);
+            let (c, m, _) = quantities(&task.resources);
             cpus -= c;
             mem -= m;
         }
-        if cpus + 1e-9 < EXECUTOR.0 || mem + 1e-9 < EXECUTOR.1 {
+        if cpus + 1e-9 < EXECUTOR.0 || mem + 1e-9 < EXECUTOR.1 || disk + 1e-9 < EXECUTOR.2 {
             return None;
         }
-        let resources = Resources::parse(&format!("cpus:{};mem:{}", EXECUTOR.0, EXECUTOR.1), "*").ok()?;
+        let text = format!("cpus:{};mem:{};disk:{}", EXECUTOR.0, EXECUTOR.1, EXECUTOR.2);
+        let resources = Resources::parse(&text, "*").ok()?;
         let framework = &self.frameworks[index];
+        let (executor_id, command) = match kind {
+            executor_info::Type::Custom => (
+                format!("executor-{}-g{}", framework.name, framework.generations),
+                Some(CommandInfo { value: Some("sim-executor".into()), ..Default::default() }),
+            ),
+            _ => (format!("group-{}", tasks.first()?.task_id.value), None),
+        };
         Some(ExecutorInfo {
-            r#type: Some(executor_info::Type::Default as i32),
-            executor_id: ExecutorId { value: format!("group-{}", tasks.first()?.task_id.value) },
+            r#type: Some(kind as i32),
+            executor_id: ExecutorId { value: executor_id },
+            command,
             framework_id: framework.id.as_ref().map(|id| FrameworkId { value: id.clone() }),
             resources: resources_to_proto(
                 &resources,
