@@ -354,6 +354,14 @@ impl Sim {
         };
         let task_id = status.task_id.value.clone();
         let reason = status.reason.and_then(|r| task_status::Reason::try_from(r).ok());
+        // Simulated frameworks only launch valid tasks: a refusal is a bug in the master's
+        // validation or in the simulator's frameworks (either would otherwise go unseen).
+        if state == TaskState::TaskError {
+            self.violation(format!(
+                "f{index} task {task_id} was refused as invalid: {}",
+                status.message.as_deref().unwrap_or_default()
+            ));
+        }
         let reconciliation = reason == Some(task_status::Reason::ReasonReconciliation);
         let mut problem = None;
         self.note(format!(
