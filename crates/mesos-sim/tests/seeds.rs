@@ -105,8 +105,14 @@ fn seeds_that_found_bugs_stay_fixed() {
         [(71, ALL, "an agent that missed a reservation change kept the old one")];
     let original = cases.into_iter().map(|case| (case, Behaviours::ORIGINAL));
     let later = with_suppress_and_cleanup.into_iter().map(|case| (case, Behaviours::SUPPRESS_AND_CLEANUP));
-    let latest = with_reservations.into_iter().map(|case| (case, Behaviours::UP_TO_RESERVATIONS));
-    for ((seed, faults, bug), behaviours) in original.chain(later).chain(latest) {
+    let reservations = with_reservations.into_iter().map(|case| (case, Behaviours::UP_TO_RESERVATIONS));
+    // Found once frameworks also launched task groups and ran custom executors.
+    let with_executors: [(u64, &'static [Fault], &str); 2] = [
+        (765, ALL, "a task reconciled as gone was then reported dropped by its agent"),
+        (1287, ALL, "a task reconciled as gone was then reported dropped by its agent"),
+    ];
+    let executors = with_executors.into_iter().map(|case| (case, Behaviours::UP_TO_CUSTOM_EXECUTORS));
+    for ((seed, faults, bug), behaviours) in original.chain(later).chain(reservations).chain(executors) {
         // Each replays the run that found it: without the behaviours added since.
         let options = RunOptions { allowed_faults: Some(faults), behaviours, ..RunOptions::default() };
         if let Err(failure) = run(seed, options) {
