@@ -633,29 +633,37 @@ fn a_framework_cannot_act_for_another() {
     assert!(h.master.framework(&owner.id).unwrap().offers.contains(&offer.id.value));
 }
 
-#[test]
-fn reserve_and_create_volumes_through_accept() {
-    use mesos_proto::v1::resource::{self, DiskInfo, ReservationInfo, disk_info};
-    let mut h = Harness::new();
-    let agent = h.register_agent("a1", "cpus:2;mem:1024;disk:1000");
-    let info = FrameworkInfo {
+/// A framework of role `db` (principal `ops`) that may reserve in the refinement format.
+fn reserving_framework() -> FrameworkInfo {
+    FrameworkInfo {
         roles: vec!["db".into()],
         principal: Some("ops".into()),
         ..with_capabilities(framework_info("fw"), &[Cap::MultiRole, Cap::ReservationRefinement])
-    };
-    let fw = h.subscribe(info);
+    }
+}
+
+/// `resources` (one resource) dynamically reserved for `db` by `ops`.
+fn reserved_for_db(resources: &str) -> mesos_proto::v1::Resource {
+    use mesos_proto::v1::resource::{ReservationInfo, reservation_info};
+    let mut resource = wire(resources).remove(0);
+    resource.reservations = vec![ReservationInfo {
+        r#type: Some(reservation_info::Type::Dynamic as i32),
+        role: Some("db".into()),
+        principal: Some("ops".into()),
+        labels: None,
+    }];
+    resource
+}
+
+#[test]
+fn reserve_and_create_volumes_through_accept() {
+    use mesos_proto::v1::resource::{DiskInfo, disk_info};
+    let mut h = Harness::new();
+    let agent = h.register_agent("a1", "cpus:2;mem:1024;disk:1000");
+    let fw = h.subscribe(reserving_framework());
     h.tick();
     let offer = h.offers(fw.conn).remove(0);
-    let dynamic = |name: &str, amount: f64| {
-        let mut r = wire(&format!("{name}:{amount}")).remove(0);
-        r.reservations = vec![ReservationInfo {
-            r#type: Some(resource::reservation_info::Type::Dynamic as i32),
-            role: Some("db".into()),
-            principal: Some("ops".into()),
-            labels: None,
-        }];
-        r
-    };
+    let dynamic = |name: &str, amount: f64| reserved_for_db(&format!("{name}:{amount}"));
     let reserve = offer::Operation {
         r#type: Some(offer::operation::Type::Reserve as i32),
         reserve: Some(offer::operation::Reserve { resources: vec![dynamic("disk", 500.0)], source: vec![] }),
@@ -946,24 +954,12 @@ fn timestamps_are_wall_time_while_timers_follow_the_core_clock() {
 /// back with the old one on disk and kept it, while the master had the new one.
 #[test]
 fn an_agent_that_missed_a_reservation_is_sent_it_when_it_reregisters() {
-    use mesos_proto::v1::resource::{self, ReservationInfo};
     let mut h = Harness::new();
     let mut agent = h.register_agent("a1", "cpus:2;mem:1024;disk:1000");
-    let info = FrameworkInfo {
-        roles: vec!["db".into()],
-        principal: Some("ops".into()),
-        ..with_capabilities(framework_info("fw"), &[Cap::MultiRole, Cap::ReservationRefinement])
-    };
-    let fw = h.subscribe(info);
+    let fw = h.subscribe(reserving_framework());
     h.tick();
     let offer = h.offers(fw.conn).remove(0);
-    let mut disk = wire("disk:500").remove(0);
-    disk.reservations = vec![ReservationInfo {
-        r#type: Some(resource::reservation_info::Type::Dynamic as i32),
-        role: Some("db".into()),
-        principal: Some("ops".into()),
-        labels: None,
-    }];
+    let disk = reserved_for_db("disk:500");
     let reserve = offer::Operation {
         r#type: Some(offer::operation::Type::Reserve as i32),
         reserve: Some(offer::operation::Reserve { resources: vec![disk], source: vec![] }),

@@ -579,15 +579,7 @@ impl Sim {
                     ..Default::default()
                 },
             };
-            let call = Call {
-                r#type: Some(call::Type::Accept as i32),
-                accept: Some(call::Accept {
-                    offer_ids: vec![OfferId { value: offer.id.value.clone() }],
-                    operations: vec![operation],
-                    filters: None,
-                }),
-                ..Default::default()
-            };
+            let call = accept_call(&offer, operation, None);
             self.send_call(index, call);
         }
     }
@@ -672,15 +664,7 @@ impl Sim {
                 ..Default::default()
             }
         };
-        let call = Call {
-            r#type: Some(call::Type::Accept as i32),
-            accept: Some(call::Accept {
-                offer_ids: vec![OfferId { value: offer.id.value.clone() }],
-                operations: vec![operation],
-                filters: Some(Filters { refuse_seconds: Some(0.0) }),
-            }),
-            ..Default::default()
-        };
+        let call = accept_call(offer, operation, Some(Filters { refuse_seconds: Some(0.0) }));
         self.send_call(index, call);
         true
     }
@@ -877,6 +861,19 @@ impl Sim {
 }
 
 /// The first bytes of a uuid, for traces.
+/// ACCEPT of one offer with one operation.
+fn accept_call(offer: &Offer, operation: offer::Operation, filters: Option<Filters>) -> Call {
+    Call {
+        r#type: Some(call::Type::Accept as i32),
+        accept: Some(call::Accept {
+            offer_ids: vec![OfferId { value: offer.id.value.clone() }],
+            operations: vec![operation],
+            filters,
+        }),
+        ..Default::default()
+    }
+}
+
 pub(crate) fn short(uuid: &[u8]) -> String {
     uuid.iter().take(3).map(|b| format!("{b:02x}")).collect()
 }
