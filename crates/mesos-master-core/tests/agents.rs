@@ -673,3 +673,24 @@ fn one_reregistration_at_a_time() {
     assert_eq!(h.master.agents().count(), 1);
     assert_eq!(h.master.audit(), Ok(()));
 }
+
+/// Agents that join together are not all pinged in one step: each gets its own slot of the
+/// ping timeout, and every one is still pinged within two timeouts.
+#[test]
+fn agents_that_join_together_are_pinged_at_different_times() {
+    let mut h = Harness::new();
+    let agents: Vec<_> = (0..8).map(|i| h.register_agent(&format!("a{i}"), "cpus:1;mem:128")).collect();
+    h.advance(Duration::from_secs(15));
+    let pinged_early: Vec<usize> =
+        agents.iter().map(|agent| h.agent_events_of(agent.conn, agent_event::Type::Ping).len()).collect();
+    let early = pinged_early.iter().filter(|n| **n > 0).count();
+    assert!(
+        (1..=2).contains(&early),
+        "one ping timeout in, only the first slots are pinged: {pinged_early:?}"
+    );
+    h.advance(Duration::from_secs(15));
+    for (agent, early) in agents.iter().zip(&pinged_early) {
+        let later = h.agent_events_of(agent.conn, agent_event::Type::Ping).len();
+        assert!(early + later >= 1, "agent {} was never pinged", agent.id);
+    }
+}
