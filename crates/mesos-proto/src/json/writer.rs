@@ -18,11 +18,6 @@ pub fn write_integer(out: &mut String, value: i64) {
     out.push_str(itoa::Buffer::new().format(value));
 }
 
-/// Writes `value` as one JSON string, escaped.
-pub fn write_string(out: &mut String, value: &str) {
-    write_str(value, out);
-}
-
 /// Writes the members of one JSON object.
 pub struct ObjectWriter<'a> {
     out: &'a mut String,
