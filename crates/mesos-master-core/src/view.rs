@@ -3,32 +3,43 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Mutex;
 
+use bytes::Bytes;
+use mesos_proto::json::writer::Text;
+
 use mesos_types::resources::Resources;
 
 use crate::Master;
 
 /// Text an endpoint rendered from a record, kept with the record and the stamp of what it
 /// was rendered from, so that a record that has not changed is not rendered again: at
-/// 400,000 tasks rendering them was most of `/master/state` (docs/benchmarks.md). The core
-/// never reads it; a copied record starts with none.
+/// 400,000 tasks rendering them was most of `/master/state` (docs/benchmarks.md). The text is
+/// shared with the documents it is spliced into, not copied. The core never reads it; a
+/// copied record starts with none.
 #[derive(Debug, Default)]
-pub struct RenderCache(Mutex<Option<(u64, Box<str>)>>);
+pub struct RenderCache(Mutex<Option<(u64, Bytes)>>);
+
+/// How much room a record's text is first given; tasks take about 500 bytes.
+const RENDER_ROOM: usize = 1024;
 
 impl RenderCache {
-    /// Appends the text for `stamp` to `out`: the kept text if it was rendered for `stamp`,
-    /// else what `render` appends, which is then kept.
-    pub fn write(&self, stamp: u64, out: &mut String, render: impl FnOnce(&mut String)) {
+    /// Splices the text for `stamp` into `out`: the kept text if it was rendered for
+    /// `stamp`, else what `render` writes, which is then kept.
+    pub fn write(&self, stamp: u64, out: &mut Text, render: impl FnOnce(&mut Text)) {
         // A panic while rendering leaves at worst a stale entry, which the stamp catches.
         let mut kept = self.0.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
         if let Some((kept_stamp, text)) = kept.as_ref()
             && *kept_stamp == stamp
         {
-            out.push_str(text);
+            out.splice(text.clone());
             return;
         }
-        let start = out.len();
-        render(out);
-        *kept = Some((stamp, out[start..].into()));
+        let mut text = Text::with_capacity(RENDER_ROOM);
+        render(&mut text);
+        // A copy of exactly its size: keeping the rendering buffer would keep its spare room
+        // for as long as the record lives.
+        let text = Bytes::copy_from_slice(text.into_string().as_bytes());
+        out.splice(text.clone());
+        *kept = Some((stamp, text));
     }
 }
 

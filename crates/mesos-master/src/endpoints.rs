@@ -10,7 +10,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use mesos_master_core::{Agent, Framework, FrameworkState, Master, OfferRecord, TaskRecord};
-use mesos_proto::json::writer::{ArrayWriter, ObjectWriter, write_double, write_integer};
+use mesos_proto::json::writer::{ArrayWriter, ObjectWriter, Text, write_double, write_integer};
 use mesos_proto::json::{JsonEnum, JsonMessage, to_json_value as try_json_value};
 use mesos_proto::v1::framework_info::capability::Type as FrameworkCapability;
 use mesos_proto::v1::{Labels, TaskState};
@@ -27,16 +27,37 @@ fn to_json_value<M: JsonMessage>(message: &M) -> Value {
 /// The Mesos version whose APIs mesos-rs implements; clients (pymesos) gate features on it.
 pub const MESOS_VERSION: &str = "1.12.0";
 
-/// A JSON document already written out as text.
+/// A JSON document already written out as text; the text of tasks and offers in it is
+/// shared with the master's records rather than copied (see [`mesos_master_core::RenderCache`]).
 #[derive(Clone, Debug)]
-pub struct JsonText(pub String);
+pub struct JsonText(Text);
 
 impl JsonText {
     /// Writes one object with `write` and keeps the text.
     fn object(capacity: usize, write: impl FnOnce(&mut ObjectWriter<'_>)) -> JsonText {
-        let mut out = String::with_capacity(capacity);
+        let mut out = Text::with_capacity(capacity);
         write(&mut ObjectWriter::open(&mut out));
         JsonText(out)
+    }
+
+    /// The document's length in bytes.
+    pub fn len(&self) -> usize {
+        self.0.total_len()
+    }
+
+    /// Whether the document is empty (it never is: it is an object).
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// The document in order, in pieces that refer to the text without copying it.
+    pub fn into_pieces(self) -> Vec<bytes::Bytes> {
+        self.0.into_pieces()
+    }
+
+    /// The document as one string (a copy).
+    pub fn into_string(self) -> String {
+        self.0.into_string()
     }
 }
 
@@ -131,7 +152,7 @@ impl Model {
         }
     }
 
-    fn write(&self, out: &mut String) {
+    fn write(&self, out: &mut Text) {
         let mut scalars: BTreeMap<String, f64> = BTreeMap::new();
         let mut ranges: BTreeMap<String, Vec<String>> = BTreeMap::new();
         let mut sets: BTreeMap<String, Vec<String>> = BTreeMap::new();
@@ -165,15 +186,15 @@ impl Model {
     }
 }
 
-fn write_model(out: &mut String, resources: &Resources) {
+fn write_model(out: &mut Text, resources: &Resources) {
     Model::of(resources).write(out);
 }
 
 /// Resources in the "model" form, as a value (for the small endpoints).
 pub fn model(resources: &Resources) -> Value {
-    let mut out = String::new();
+    let mut out = Text::default();
     write_model(&mut out, resources);
-    serde_json::from_str(&out).unwrap_or(Value::Null)
+    serde_json::from_str(&out.into_string()).unwrap_or(Value::Null)
 }
 
 /// Integral values print without a fraction, as Mesos' JSON writer does for these.
@@ -201,11 +222,11 @@ fn write_labels(object: &mut ObjectWriter<'_>, labels: &Labels) {
     }
 }
 
-fn write_task(out: &mut String, task: &TaskRecord) {
+fn write_task(out: &mut Text, task: &TaskRecord) {
     task.rendered.write(task.render_stamp(), out, |out| render_task(out, task));
 }
 
-fn render_task(out: &mut String, task: &TaskRecord) {
+fn render_task(out: &mut Text, task: &TaskRecord) {
     let t = &task.task;
     let mut object = ObjectWriter::open(out);
     object.str("id", &t.task_id.value);
@@ -359,7 +380,7 @@ fn write_framework_summary(
     object.bool("recovered", framework.state == FrameworkState::Recovered);
 }
 
-fn write_framework(out: &mut String, master: &Master, offers: &OfferIndex<'_>, framework: &Framework) {
+fn write_framework(out: &mut Text, master: &Master, offers: &OfferIndex<'_>, framework: &Framework) {
     let info = &framework.info;
     let used = framework_used(framework);
     let none = Offered::default();
@@ -428,7 +449,7 @@ fn write_frameworks<'f>(
     }
 }
 
-fn write_attributes(out: &mut String, agent_info: &mesos_proto::v1::AgentInfo) {
+fn write_attributes(out: &mut Text, agent_info: &mesos_proto::v1::AgentInfo) {
     let mut object = ObjectWriter::open(out);
     for attribute in &agent_info.attributes {
         let name = attribute.name.as_str();
@@ -488,7 +509,7 @@ fn write_agent(
     }
     if full {
         use mesos_proto::convert::{ResourceFormat, resources_to_proto};
-        let list = |out: &mut String, resources: &Resources| {
+        let list = |out: &mut Text, resources: &Resources| {
             let mut array = ArrayWriter::open(out);
             for resource in resources_to_proto(resources, ResourceFormat::ENDPOINT) {
                 array.message(&resource);
@@ -515,8 +536,9 @@ fn write_recovered(array: &mut ArrayWriter<'_>, info: &mesos_proto::v1::AgentInf
     write_attributes(object.key("attributes"), info);
 }
 
-/// About how much text a task takes, to size the buffer once.
-const TASK_TEXT_BYTES: usize = 640;
+/// About how much of a document's own text a task takes: the separator before its kept
+/// text, with room for the odd framework or agent written around it.
+const TASK_OWN_BYTES: usize = 8;
 
 fn task_count(master: &Master) -> usize {
     master
@@ -528,9 +550,11 @@ fn task_count(master: &Master) -> usize {
 
 /// `/master/state`.
 pub fn state(master: &Master, _now: Time, info: &StaticInfo) -> JsonText {
-    let capacity = 4096 + master.agents().count() * 1024 + task_count(master) * TASK_TEXT_BYTES;
+    let capacity = 4096 + master.agents().count() * 1536 + task_count(master) * TASK_OWN_BYTES;
     let offers = OfferIndex::new(master);
     JsonText::object(capacity, |object| {
+        // Every task and offer is a spliced piece.
+        object.reserve_pieces(task_count(master) + master.offers().count());
         let mi = master.master_info();
         object.str("version", MESOS_VERSION);
         object.str("build_date", "");
@@ -736,7 +760,7 @@ pub fn tasks(master: &Master, query: &TaskQuery) -> JsonText {
         tasks.reverse();
     }
     let page = tasks.into_iter().skip(query.offset).take(query.limit);
-    JsonText::object(query.limit.min(1000) * TASK_TEXT_BYTES, |object| {
+    JsonText::object(4096 + query.limit.min(1000) * TASK_OWN_BYTES, |object| {
         write_tasks(object.array("tasks"), page)
     })
 }

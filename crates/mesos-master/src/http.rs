@@ -507,35 +507,91 @@ pub fn text(status: StatusCode, body: &str) -> Response<Body> {
 }
 
 /// A JSON response, wrapped as `cb(...)` when `?jsonp=cb` is given.
-/// A JSON response body: a value, or a document the endpoint wrote as text itself.
-pub struct JsonBody(String);
+/// A JSON response body: a value, or a document the endpoint wrote as text itself, in
+/// pieces that share the master's kept text.
+pub struct JsonBody(Vec<Bytes>);
 
 impl From<serde_json::Value> for JsonBody {
     fn from(value: serde_json::Value) -> Self {
-        JsonBody(value.to_string())
+        JsonBody(vec![Bytes::from(value.to_string())])
     }
 }
 
 impl From<endpoints::JsonText> for JsonBody {
     fn from(text: endpoints::JsonText) -> Self {
-        JsonBody(text.0)
+        JsonBody(text.into_pieces())
     }
 }
 
 /// A JSON response, wrapped in the `jsonp` callback if the query names one.
 pub fn json(query: &str, body: impl Into<JsonBody>) -> Response<Body> {
-    let JsonBody(body) = body.into();
-    match query_param(query, "jsonp").filter(|cb| !cb.is_empty()) {
+    let JsonBody(mut pieces) = body.into();
+    let content_type = match query_param(query, "jsonp").filter(|cb| !cb.is_empty()) {
         Some(callback) => {
-            let mut response = Response::new(full(format!("{callback}({body});")));
-            response.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("text/javascript"));
-            response
+            pieces.insert(0, Bytes::from(format!("{callback}(")));
+            pieces.push(Bytes::from_static(b");"));
+            "text/javascript"
         }
-        None => {
-            let mut response = Response::new(full(body));
-            response.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("application/json"));
-            response
-        }
+        None => "application/json",
+    };
+    let length = pieces.iter().map(Bytes::len).sum::<usize>();
+    let mut response = Response::new(PiecesBody::new(pieces).boxed());
+    let headers = response.headers_mut();
+    headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
+    headers.insert(header::CONTENT_LENGTH, HeaderValue::from(length));
+    response
+}
+
+/// A body sent from many pieces (a task's text each, at `/master/state`), gathered into
+/// frames of about [`PiecesBody::FRAME_BYTES`]: the copy into frames happens on the
+/// connection's task, not on the master's thread, and one frame per small piece would cost
+/// more than the copy.
+struct PiecesBody {
+    pieces: std::vec::IntoIter<Bytes>,
+    remaining: u64,
+}
+
+impl PiecesBody {
+    const FRAME_BYTES: usize = 256 * 1024;
+
+    fn new(pieces: Vec<Bytes>) -> PiecesBody {
+        let remaining = pieces.iter().map(|p| p.len() as u64).sum();
+        PiecesBody { pieces: pieces.into_iter(), remaining }
+    }
+}
+
+impl hyper::body::Body for PiecesBody {
+    type Data = Bytes;
+    type Error = Infallible;
+
+    fn poll_frame(
+        mut self: std::pin::Pin<&mut Self>,
+        _: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<Option<Result<hyper::body::Frame<Bytes>, Infallible>>> {
+        let Some(first) = self.pieces.next() else {
+            return std::task::Poll::Ready(None);
+        };
+        let frame = if first.len() >= Self::FRAME_BYTES || self.pieces.as_slice().is_empty() {
+            first
+        } else {
+            let mut frame = bytes::BytesMut::with_capacity(Self::FRAME_BYTES + first.len());
+            frame.extend_from_slice(&first);
+            while frame.len() < Self::FRAME_BYTES {
+                let Some(piece) = self.pieces.next() else { break };
+                frame.extend_from_slice(&piece);
+            }
+            frame.freeze()
+        };
+        self.remaining -= frame.len() as u64;
+        std::task::Poll::Ready(Some(Ok(hyper::body::Frame::data(frame))))
+    }
+
+    fn is_end_stream(&self) -> bool {
+        self.remaining == 0
+    }
+
+    fn size_hint(&self) -> hyper::body::SizeHint {
+        hyper::body::SizeHint::with_exact(self.remaining)
     }
 }
 
@@ -546,6 +602,7 @@ fn unavailable() -> Response<Body> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use hyper::body::Body as _;
 
     #[test]
     fn paths_map_like_libprocess() {
@@ -557,6 +614,30 @@ mod tests {
         assert_eq!(normalize_path("/metrics/snapshot"), "/metrics/snapshot");
         assert_eq!(normalize_path("/version"), "/version");
         assert_eq!(normalize_path("/"), "/master");
+    }
+
+    #[tokio::test]
+    async fn a_body_in_pieces_arrives_whole_in_few_frames() {
+        let big = Bytes::from(vec![b'x'; PiecesBody::FRAME_BYTES + 10]);
+        let mut pieces = vec![Bytes::from_static(b"[")];
+        for i in 0..20_000 {
+            pieces.push(Bytes::from(format!("{i},")));
+        }
+        pieces.push(big.clone());
+        pieces.push(Bytes::from_static(b"]"));
+        let expected: Vec<u8> = pieces.iter().flat_map(|p| p.to_vec()).collect();
+        let mut body = PiecesBody::new(pieces);
+        assert_eq!(body.size_hint().exact(), Some(expected.len() as u64));
+        let mut received = Vec::new();
+        let mut frames = 0;
+        while let Some(frame) = body.frame().await {
+            received.extend_from_slice(frame.expect("infallible").data_ref().expect("data"));
+            frames += 1;
+        }
+        assert_eq!(received, expected);
+        assert!(body.is_end_stream());
+        // 20,000 small pieces gathered, and the big one sent as it is.
+        assert!(frames <= 4, "{frames} frames");
     }
 
     #[test]

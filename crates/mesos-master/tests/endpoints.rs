@@ -22,7 +22,8 @@ fn static_info() -> StaticInfo {
 }
 
 fn parse(text: endpoints::JsonText) -> Value {
-    serde_json::from_str(&text.0).unwrap_or_else(|e| panic!("not JSON ({e}): {}", text.0))
+    let text = text.into_string();
+    serde_json::from_str(&text).unwrap_or_else(|e| panic!("not JSON ({e}): {text}"))
 }
 
 fn labels(pairs: &[(&str, &str)]) -> Labels {

@@ -290,6 +290,14 @@ async fn a_task_launched_over_protobuf_runs_and_is_acknowledged() {
     assert_eq!(framework["completed_tasks"][0]["id"], "t1");
     assert_eq!(framework["completed_tasks"][0]["state"], "TASK_FINISHED");
     assert_eq!(state["slaves"][0]["id"], agent.id);
+    // A document sent in pieces (the state's tasks and offers are kept text) declares its
+    // whole length, wrapped in the callback too.
+    let wrapped = common::get(m.addr, "/master/state?jsonp=cb").await;
+    let declared: usize = wrapped.headers()["content-length"].to_str().unwrap().parse().unwrap();
+    let wrapped = body_text(wrapped).await;
+    assert_eq!(wrapped.len(), declared);
+    let inner = wrapped.strip_prefix("cb(").and_then(|w| w.strip_suffix(");")).expect("wrapped");
+    assert_eq!(serde_json::from_str::<serde_json::Value>(inner).unwrap(), state);
     m.stop().await;
 }
 

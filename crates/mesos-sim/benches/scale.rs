@@ -212,7 +212,7 @@ fn state(args: &[String]) {
     let started = Instant::now();
     let text = mesos_master::endpoints::state(&cluster.master, cluster.now(), &info);
     let first = started.elapsed();
-    let size = text.0.len();
+    let size = text.len();
     drop(text);
     let mut times = Vec::new();
     let repeat = arg(args, "--repeat", 5).max(1) as usize;
