@@ -13,7 +13,7 @@ use mesos_master_core::{Agent, Framework, FrameworkState, Master, OfferRecord, T
 use mesos_proto::json::writer::{ArrayWriter, ObjectWriter, Text, write_double, write_integer};
 use mesos_proto::json::{JsonEnum, JsonMessage, to_json_value as try_json_value};
 use mesos_proto::v1::framework_info::capability::Type as FrameworkCapability;
-use mesos_proto::v1::{Labels, TaskState};
+use mesos_proto::v1::{Labels, MasterInfo, TaskState};
 use mesos_types::Time;
 use mesos_types::resources::{Resources, Scalar, Value as ResourceValue};
 use serde_json::{Map, Value, json};
@@ -615,6 +615,34 @@ pub fn state(master: &Master, _now: Time, info: &StaticInfo) -> JsonText {
             object.str("log_dir", log_dir);
         }
     })
+}
+
+/// `/master/state` of a master that does not lead: who it is and who leads, and no cluster.
+pub fn standby_state(own: &MasterInfo, leader: Option<&MasterInfo>, info: &StaticInfo) -> Value {
+    let mut state = json!({
+        "version": MESOS_VERSION,
+        "id": own.id,
+        "pid": own.pid,
+        "hostname": own.hostname,
+        "activated_slaves": 0.0,
+        "deactivated_slaves": 0.0,
+        "unreachable_slaves": 0.0,
+        "slaves": [],
+        "recovered_slaves": [],
+        "frameworks": [],
+        "completed_frameworks": [],
+        "orphan_tasks": [],
+        "unregistered_frameworks": [],
+        "flags": info.flags.iter().map(|(k, v)| (k.clone(), json!(v))).collect::<Map<String, Value>>(),
+    });
+    if let Some(leader) = leader {
+        state["leader"] = json!(leader.pid);
+        state["leader_info"] = to_json_value(leader);
+    }
+    if let Some(cluster) = &info.cluster {
+        state["cluster"] = json!(cluster);
+    }
+    state
 }
 
 /// The task states the summary counts, each under its own name.

@@ -76,8 +76,12 @@ pub const SPECS: &[Spec] = &[
         None,
         "Web UI directory: index.html, app/ and assets/ are served from it (default: the built-in page)",
     ),
-    Spec::value("zk", None, "ZooKeeper URL for leader election").not_yet(),
-    Spec::value("zk_session_timeout", Some("10secs"), "ZooKeeper session timeout").not_yet(),
+    Spec::value(
+        "zk",
+        None,
+        "ZooKeeper URL for leader election, zk://[user:password@]host:port[,host:port...]/path (or file:// holding it)",
+    ),
+    Spec::value("zk_session_timeout", Some("10secs"), "ZooKeeper session timeout"),
     Spec::value("quorum", None, "Replicated log quorum").not_yet(),
     Spec::boolean("log_auto_initialize", true, "Initialise an empty replicated log").not_yet(),
     Spec::value("registry_gc_interval", Some("15mins"), "Registry GC period").not_yet(),
@@ -219,6 +223,11 @@ pub struct MasterFlags {
     pub quiet: bool,
     /// `--registry_fetch_timeout`: the bound on loading the registry at startup.
     pub registry_fetch_timeout: Duration,
+    /// `--zk`: the group this master contends in; `None` for a standalone master, which
+    /// leads at once.
+    pub zk: Option<mesos_election::ZkUrl>,
+    /// `--zk_session_timeout`.
+    pub zk_session_timeout: Duration,
     /// `--webui_dir`: where the web UI is served from instead of the built-in page.
     pub webui_dir: Option<PathBuf>,
     /// `--http_header_read_timeout`, `--http_idle_timeout`, `--max_http_connections`,
@@ -291,6 +300,18 @@ impl MasterFlags {
         if !matches!(level.as_str(), "INFO" | "WARNING" | "ERROR") {
             return Err(invalid("logging_level", format!("'{level}' (expected INFO, WARNING or ERROR)")));
         }
+        let zk =
+            flags.parse_with("zk", |url| mesos_election::ZkUrl::parse(url).map_err(|e| e.to_string()))?;
+        if zk.is_some() && matches!(registry, RegistryKind::Durable(_)) {
+            // Each master's file store would hold a registry of its own: a new leader would
+            // not know what the old one admitted.
+            return Err(invalid(
+                "zk",
+                "masters given --zk need the replicated registry (--registry=replicated_log with --quorum), \
+                 which mesos-rs does not have yet; use --registry=in_memory with --zk for now"
+                    .to_string(),
+            ));
+        }
         let ip = flags.parse::<IpAddr>("ip")?;
         Ok(MasterFlags {
             ip,
@@ -338,6 +359,8 @@ impl MasterFlags {
             logging_level: level,
             quiet: flags.bool("quiet"),
             registry_fetch_timeout: duration("registry_fetch_timeout")?,
+            zk,
+            zk_session_timeout: duration("zk_session_timeout")?,
             webui_dir: flags.get("webui_dir").map(PathBuf::from),
             http: mesos_http::server::Limits::from_flags(flags, DEFAULT_MAX_BODY_BYTES)?,
             raw: flags.all().map(|(k, v)| (k.to_string(), v.to_string())).collect(),
@@ -426,8 +449,18 @@ mod tests {
         let err =
             load(&["--registry=in_memory", "--agent_reregister_timeout=1mins"]).unwrap_err().to_string();
         assert!(err.contains("agent_reregister_timeout"), "{err}");
-        let err = load(&["--registry=in_memory", "--zk=zk://127.0.0.1:2181/mesos"]).unwrap_err().to_string();
-        assert!(err.contains("not supported"), "{err}");
+        let err = load(&["--work_dir=/tmp", "--zk=zk://127.0.0.1:2181/mesos"]).unwrap_err().to_string();
+        assert!(err.contains("--zk") || err.contains("'zk'"), "{err}");
+        assert!(err.contains("replicated registry"), "{err}");
+        let err = load(&["--registry=in_memory", "--zk=zk://127.0.0.1:2181"]).unwrap_err().to_string();
+        assert!(err.contains("zk") && err.contains("znode path"), "{err}");
+        let err = load(&["--registry=in_memory", "--zk=127.0.0.1:2181/mesos"]).unwrap_err().to_string();
+        assert!(err.contains("not a ZooKeeper URL"), "{err}");
+        let flags =
+            load(&["--registry=in_memory", "--zk=zk://a:2181,b:2181/mesos", "--zk_session_timeout=3secs"])
+                .unwrap();
+        assert_eq!(flags.zk.as_ref().map(|u| u.path.as_str()), Some("/mesos"));
+        assert_eq!(flags.zk_session_timeout, Duration::from_secs(3));
         let err = load(&["--registry=in_memory", "--weights=eng=-1"]).unwrap_err().to_string();
         assert!(err.contains("weights"), "{err}");
     }

@@ -14,9 +14,10 @@ use hyper::{Method, Request, Response, StatusCode};
 use mesos_master_core::{AgentReply, Master, SchedulerReply};
 use mesos_proto::internal::AgentCall;
 use mesos_proto::media::{self, ContentType};
+use mesos_proto::v1::MasterInfo;
 use mesos_proto::v1::scheduler::{Call, call};
 use mesos_types::Time;
-use tokio::sync::{mpsc, oneshot};
+use tokio::sync::{mpsc, oneshot, watch};
 
 use crate::driver::{ChannelBody, Command, STREAM_BUFFER, Sink, StreamKind};
 use crate::endpoints;
@@ -39,7 +40,20 @@ pub struct Shared {
     /// `--max_http_body_size`: larger bodies get 413 (declared ones before they are read, by
     /// the server loop; chunked ones here, once they pass it).
     pub max_body_bytes: u64,
+    /// Who leads; until this master does, it answers as a standby.
+    pub leadership: watch::Receiver<Leadership>,
+    /// This master's MasterInfo.
+    pub own: MasterInfo,
     next_conn: AtomicU64,
+}
+
+/// Who leads, as this master knows it.
+#[derive(Clone, Debug, Default)]
+pub struct Leadership {
+    /// Whether this master leads (its actor runs and serves requests).
+    pub elected: bool,
+    /// The leading master, once one is known.
+    pub leader: Option<MasterInfo>,
 }
 
 impl Shared {
@@ -49,8 +63,10 @@ impl Shared {
         info: endpoints::StaticInfo,
         registrar: Arc<crate::registrar::Health>,
         max_body_bytes: u64,
+        leadership: watch::Receiver<Leadership>,
+        own: MasterInfo,
     ) -> Shared {
-        Shared { actor, info, registrar, max_body_bytes, next_conn: AtomicU64::new(1) }
+        Shared { actor, info, registrar, max_body_bytes, leadership, own, next_conn: AtomicU64::new(1) }
     }
 
     fn conn(&self) -> u64 {
@@ -77,6 +93,10 @@ pub fn normalize_path(path: &str) -> String {
 pub async fn handle(request: Request<Incoming>, shared: Arc<Shared>) -> Result<Response<Body>, Infallible> {
     let path = normalize_path(request.uri().path());
     let query = request.uri().query().unwrap_or("").to_string();
+    let leadership = shared.leadership.borrow().clone();
+    if !leadership.elected {
+        return Ok(standby(&request, &path, &query, &shared, &leadership));
+    }
     let response = match path.as_str() {
         "/master/api/v1/scheduler" => scheduler_api(request, &shared).await,
         "/master/api/v1/agent" => agent_api(request, &shared).await,
@@ -151,6 +171,64 @@ pub async fn handle(request: Request<Incoming>, shared: Arc<Shared>) -> Result<R
         _ => text(StatusCode::NOT_FOUND, &format!("No route for '{}'", request.uri().path())),
     };
     Ok(response)
+}
+
+/// How a master that does not lead answers (operator-api.md §0.2): what it can say itself
+/// (its version, flags, health, who leads), and a redirect to the leader for the rest.
+fn standby(
+    request: &Request<Incoming>,
+    path: &str,
+    query: &str,
+    shared: &Shared,
+    leadership: &Leadership,
+) -> Response<Body> {
+    let leader_location =
+        |suffix: &str| leadership.leader.as_ref().map(|leader| format!("//{}{suffix}", authority(leader)));
+    match path {
+        "/version" => json(query, endpoints::version()),
+        "/master/flags" => json(query, endpoints::flags(&shared.info)),
+        "/master/health" => text(StatusCode::OK, ""),
+        "/master/state" | "/master/state.json" => {
+            json(query, endpoints::standby_state(&shared.own, leadership.leader.as_ref(), &shared.info))
+        }
+        "/metrics/snapshot" => json(query, serde_json::json!({ "master/elected": 0.0 })),
+        "/master" | "/master/index.html" => {
+            let mut response = Response::new(full(WEB_UI));
+            response
+                .headers_mut()
+                .insert(header::CONTENT_TYPE, HeaderValue::from_static("text/html; charset=utf-8"));
+            response
+        }
+        "/master/redirect" => redirect(leader_location("")),
+        _ => {
+            let original = request.uri().path_and_query().map_or(request.uri().path(), |p| p.as_str());
+            redirect(leader_location(original))
+        }
+    }
+}
+
+/// `host:port` of a master, as Mesos puts it into redirects: its hostname, else its IP.
+fn authority(info: &MasterInfo) -> String {
+    let address = info.address.as_ref();
+    let host = address
+        .and_then(|a| a.hostname.clone())
+        .or_else(|| info.hostname.clone())
+        .or_else(|| address.and_then(|a| a.ip.clone()))
+        .unwrap_or_else(|| std::net::Ipv4Addr::from(info.ip.to_le_bytes()).to_string());
+    let port = address.map_or(info.port, |a| a.port as u32);
+    format!("{host}:{port}")
+}
+
+/// 307 to `location`, or 503 while no master leads.
+fn redirect(location: Option<String>) -> Response<Body> {
+    let Some(location) = location else {
+        return text(StatusCode::SERVICE_UNAVAILABLE, "No master is currently leading; try again shortly");
+    };
+    let mut response = text(StatusCode::TEMPORARY_REDIRECT, "");
+    if let Ok(value) = HeaderValue::from_str(&location) {
+        response.headers_mut().insert(header::LOCATION, value);
+    }
+    response
 }
 
 /// A decoded API call with what the response depends on.

@@ -31,29 +31,36 @@ pub struct MasterHandle {
     pub registrar: Arc<registrar::Health>,
     shutdown: watch::Sender<bool>,
     server: tokio::task::JoinHandle<()>,
+    /// Following the `--zk` election; its end closes the ZooKeeper session.
+    election: Option<tokio::task::JoinHandle<()>>,
 }
 
 impl MasterHandle {
     /// Waits until the master cannot go on (its registry could not be written for
-    /// `--registry_store_timeout`) and returns why; the process should then exit.
+    /// `--registry_store_timeout`, or it lost the leadership) and returns why; the process
+    /// should then exit.
     pub async fn failed(&self) -> String {
         self.registrar.fatal().await
     }
 
     /// Stops accepting connections and ends the master's tasks.
     pub async fn stop(self) {
+        if let Some(election) = &self.election {
+            election.abort();
+        }
         let _ = self.shutdown.send(true);
         let _ = self.server.await;
     }
 }
 
-/// Starts a master: loads the registry, binds the port, spawns the actor and the server.
+/// Starts a master: binds the port and serves; leads at once when standalone, or contends in
+/// the `--zk` group and, once elected, loads the registry and spawns the actor. Until then
+/// it answers as a standby (redirects to the leader).
 pub async fn start(flags: MasterFlags) -> anyhow::Result<MasterHandle> {
     let store: Box<dyn RegistryStore> = match &flags.registry {
         RegistryKind::Durable(dir) => Box::new(FileStore::new(dir).context("cannot use --work_dir")?),
         RegistryKind::InMemory => Box::new(MemoryStore),
     };
-    let (store, registry) = load_registry(store, flags.registry_fetch_timeout).await?;
     let bind_ip = flags.ip.unwrap_or(IpAddr::V4(Ipv4Addr::UNSPECIFIED));
     let listener = TcpListener::bind(SocketAddr::new(bind_ip, flags.port))
         .await
@@ -90,25 +97,38 @@ pub async fn start(flags: MasterFlags) -> anyhow::Result<MasterHandle> {
     config.initial_weights = flags.weights.clone();
     config.root_submissions = flags.root_submissions;
     config.seed = rand_seed();
-
-    let allocator = mesos_allocator::build(&flags.allocator, config.allocator.clone(), config.seed)
+    // Checked before anything runs, so a bad --allocator fails the start rather than the
+    // election.
+    mesos_allocator::build(&flags.allocator, config.allocator.clone(), config.seed)
         .map_err(|reason| anyhow::anyhow!("--allocator: {reason}"))?;
-    let master = Master::with_allocator(config, registry.clone(), driver::now(), allocator);
+
     let (actor_tx, actor_rx) = mpsc::unbounded_channel();
-    let (registrar_tx, registrar_rx) = mpsc::unbounded_channel();
-    let committed_tx = actor_tx.clone();
     let registrar_health = Arc::new(registrar::Health::default());
-    tokio::spawn(registrar::run(
+    let leader = Leader {
+        config,
+        allocator: flags.allocator.clone(),
         store,
-        registry,
-        registrar_rx,
-        move |batch| {
-            let _ = committed_tx.send(driver::Command::Committed(batch));
-        },
-        registrar_health.clone(),
-        flags.registry_store_timeout,
-    ));
-    tokio::spawn(driver::run(master, actor_rx, registrar_tx));
+        fetch_timeout: flags.registry_fetch_timeout,
+        store_timeout: flags.registry_store_timeout,
+        actor_tx: actor_tx.clone(),
+        actor_rx,
+        health: registrar_health.clone(),
+    };
+    let (leadership_tx, leadership) = watch::channel(http::Leadership::default());
+    let election = match flags.zk.clone() {
+        None => {
+            leader.lead().await?;
+            leadership_tx.send_replace(http::Leadership { elected: true, leader: Some(info.clone()) });
+            None
+        }
+        Some(url) => {
+            let mut election = mesos_election::Config::new(Some(info.clone()));
+            election.session_timeout = flags.zk_session_timeout;
+            tracing::info!(zk = %url, "contending for leadership");
+            let events = mesos_zookeeper::spawn(url, election);
+            Some(tokio::spawn(follow_election(events, leader, leadership_tx, registrar_health.clone())))
+        }
+    };
 
     let static_info = endpoints::StaticInfo {
         hostname: hostname.clone(),
@@ -123,6 +143,8 @@ pub async fn start(flags: MasterFlags) -> anyhow::Result<MasterHandle> {
         static_info,
         registrar_health.clone(),
         flags.http.max_body_bytes,
+        leadership,
+        info.clone(),
     ));
     let (shutdown, mut stopped) = watch::channel(false);
     let handler = move |request| {
@@ -134,7 +156,86 @@ pub async fn start(flags: MasterFlags) -> anyhow::Result<MasterHandle> {
     };
     let server = tokio::spawn(mesos_http::server::serve(listener, flags.http.clone(), handler, stop));
     tracing::info!(%local, %hostname, master_id = %id, "master listening");
-    Ok(MasterHandle { addr: local, info, registrar: registrar_health, shutdown, server })
+    Ok(MasterHandle { addr: local, info, registrar: registrar_health, shutdown, server, election })
+}
+
+/// What a master needs to start leading: its core's configuration, the registry's store,
+/// and the actor's queue, which requests wait in until then.
+struct Leader {
+    config: Config,
+    allocator: String,
+    store: Box<dyn RegistryStore>,
+    fetch_timeout: std::time::Duration,
+    store_timeout: std::time::Duration,
+    actor_tx: mpsc::UnboundedSender<driver::Command>,
+    actor_rx: mpsc::UnboundedReceiver<driver::Command>,
+    health: Arc<registrar::Health>,
+}
+
+impl Leader {
+    /// Loads the registry and starts the registrar and the actor around a new core.
+    async fn lead(self) -> anyhow::Result<()> {
+        let (store, registry) = load_registry(self.store, self.fetch_timeout).await?;
+        let allocator =
+            mesos_allocator::build(&self.allocator, self.config.allocator.clone(), self.config.seed)
+                .map_err(|reason| anyhow::anyhow!("--allocator: {reason}"))?;
+        let master = Master::with_allocator(self.config, registry.clone(), driver::now(), allocator);
+        let (registrar_tx, registrar_rx) = mpsc::unbounded_channel();
+        let committed_tx = self.actor_tx;
+        tokio::spawn(registrar::run(
+            store,
+            registry,
+            registrar_rx,
+            move |batch| {
+                let _ = committed_tx.send(driver::Command::Committed(batch));
+            },
+            self.health,
+            self.store_timeout,
+        ));
+        tokio::spawn(driver::run(master, self.actor_rx, registrar_tx));
+        Ok(())
+    }
+}
+
+/// Follows the election: publishes who leads, starts leading when elected, and makes the
+/// master stop when it loses the leadership or detection fails (Mesos' master exits then, to
+/// be restarted by its supervisor as a standby).
+async fn follow_election(
+    mut events: mpsc::UnboundedReceiver<mesos_zookeeper::Event>,
+    leader: Leader,
+    leadership: watch::Sender<http::Leadership>,
+    health: Arc<registrar::Health>,
+) {
+    let mut leader = Some(leader);
+    while let Some(event) = events.recv().await {
+        match event {
+            mesos_zookeeper::Event::Leader(info) => {
+                tracing::info!(leader = ?info.as_ref().and_then(|i| i.pid.as_deref()), "detected the leading master");
+                leadership.send_modify(|l| l.leader = info);
+            }
+            mesos_zookeeper::Event::Elected => {
+                let Some(starting) = leader.take() else { continue };
+                tracing::info!("elected leader; recovering the registry");
+                match starting.lead().await {
+                    Ok(()) => {
+                        leadership.send_modify(|l| l.elected = true);
+                    }
+                    Err(error) => {
+                        health.set_fatal(format!("elected, but cannot lead: {error:#}"));
+                        return;
+                    }
+                }
+            }
+            mesos_zookeeper::Event::LostLeadership => {
+                health.set_fatal("lost the leadership (its ZooKeeper membership ended)".to_string());
+                return;
+            }
+            mesos_zookeeper::Event::Failed(reason) => {
+                health.set_fatal(format!("leader detection failed (--zk): {reason}"));
+                return;
+            }
+        }
+    }
 }
 
 /// Loads the registry, failing after `timeout` (`--registry_fetch_timeout`) as Mesos' registrar

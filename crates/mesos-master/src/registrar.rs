@@ -151,7 +151,8 @@ impl Health {
         self.lock().failing = error;
     }
 
-    fn set_fatal(&self, reason: String) {
+    /// Makes the master stop: the registry cannot be written, or it lost the leadership.
+    pub fn set_fatal(&self, reason: String) {
         self.lock().fatal = Some(reason);
         self.fatal.notify_waiters();
     }

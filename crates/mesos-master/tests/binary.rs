@@ -41,9 +41,12 @@ fn bad_flags_fail_at_startup_naming_the_flag() {
     let (ok, _, stderr) = run(&["--registry=in_memory", "--port=notaport"], &[]);
     assert!(!ok);
     assert!(stderr.contains("--port"), "{stderr}");
-    let (ok, _, stderr) = run(&["--registry=in_memory"], &[("MESOS_ZK", "zk://127.0.0.1:2181/mesos")]);
+    let (ok, _, stderr) = run(&["--registry=in_memory"], &[("MESOS_ZK", "zk://127.0.0.1:2181")]);
     assert!(!ok);
-    assert!(stderr.contains("--zk") && stderr.contains("not supported"), "{stderr}");
+    assert!(stderr.contains("zk") && stderr.contains("znode path"), "{stderr}");
+    let (ok, _, stderr) = run(&["--work_dir=/tmp"], &[("MESOS_ZK", "zk://127.0.0.1:2181/mesos")]);
+    assert!(!ok);
+    assert!(stderr.contains("zk") && stderr.contains("replicated registry"), "{stderr}");
     let (ok, _, stderr) = run(&[], &[]);
     assert!(!ok);
     assert!(stderr.contains("work_dir"), "{stderr}");

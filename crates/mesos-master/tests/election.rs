@@ -1,0 +1,85 @@
+//! Masters contending in a real ZooKeeper group (`--zk`): one leads, the other stands by and
+//! redirects, and takes over when the leader goes.
+
+mod common;
+
+use std::time::Duration;
+
+use common::{body_text, get, get_json, master, post};
+use mesos_zookeeper::testing::ZooKeeperServer;
+
+/// Polls `path` on `addr` until `check` holds (elections take a few round trips).
+async fn eventually(
+    addr: std::net::SocketAddr,
+    path: &str,
+    check: impl Fn(&serde_json::Value) -> bool,
+) -> serde_json::Value {
+    for _ in 0..300 {
+        let value = get_json(addr, path).await;
+        if check(&value) {
+            return value;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    panic!("{path} on {addr} never satisfied the check");
+}
+
+fn elected(metrics: &serde_json::Value) -> bool {
+    metrics["master/elected"] == 1.0
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_standby_redirects_to_the_leader_and_takes_over_when_it_goes() {
+    let server = ZooKeeperServer::start();
+    let zk = format!("--zk=zk://{}/mesos", server.address());
+    let m1 = master(&[&zk, "--hostname=127.0.0.1", "--zk_session_timeout=3secs"]).await;
+    eventually(m1.addr, "/metrics/snapshot", elected).await;
+    let m2 = master(&[&zk, "--hostname=127.0.0.1", "--zk_session_timeout=3secs"]).await;
+    let leader = format!("//127.0.0.1:{}", m1.addr.port());
+
+    // The standby says who leads and sends everyone there.
+    let state = eventually(m2.addr, "/master/state", |s| s["leader_info"]["id"] == m1.info.id.as_str()).await;
+    assert_eq!(state["leader"], format!("master@127.0.0.1:{}", m1.addr.port()));
+    assert_eq!(state["id"], m2.info.id.as_str());
+    assert_eq!(state["slaves"], serde_json::json!([]));
+    assert_eq!(get_json(m2.addr, "/metrics/snapshot").await["master/elected"], 0.0);
+    let redirect = get(m2.addr, "/master/redirect").await;
+    assert_eq!(redirect.status(), 307);
+    assert_eq!(redirect.headers()["location"], leader.as_str());
+    let subscribe =
+        br#"{"type":"SUBSCRIBE","subscribe":{"framework_info":{"user":"u","name":"f"}}}"#.to_vec();
+    let call = post(m2.addr, "/api/v1/scheduler", Some("application/json"), &[], subscribe).await;
+    assert_eq!(call.status(), 307);
+    assert_eq!(call.headers()["location"], format!("{leader}/api/v1/scheduler").as_str());
+    let tasks = get(m2.addr, "/master/tasks?limit=5").await;
+    assert_eq!(tasks.headers()["location"], format!("{leader}/master/tasks?limit=5").as_str());
+    assert_eq!(body_text(get(m2.addr, "/master/health").await).await, "");
+
+    // The leader serves as before.
+    let state = get_json(m1.addr, "/master/state").await;
+    assert_eq!(state["leader_info"]["id"], m1.info.id.as_str());
+
+    // The leader stops (its session closes): the standby is elected and serves.
+    m1.stop().await;
+    eventually(m2.addr, "/metrics/snapshot", elected).await;
+    let state = get_json(m2.addr, "/master/state").await;
+    assert_eq!(state["leader_info"]["id"], m2.info.id.as_str());
+    let redirect = get(m2.addr, "/master/redirect").await;
+    assert_eq!(redirect.headers()["location"], format!("//127.0.0.1:{}", m2.addr.port()).as_str());
+    m2.stop().await;
+    drop(server);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_leader_whose_group_turns_unreadable_stops() {
+    let server = ZooKeeperServer::start();
+    let zk = format!("--zk=zk://{}/mesos", server.address());
+    let m1 = master(&[&zk, "--hostname=127.0.0.1", "--zk_session_timeout=2secs"]).await;
+    eventually(m1.addr, "/metrics/snapshot", elected).await;
+    // ZooKeeper goes away: past the session timeout the leader may not go on leading.
+    drop(server);
+    let reason =
+        tokio::time::timeout(Duration::from_secs(30), m1.failed()).await.expect("the master gives up");
+    assert!(reason.contains("lost the leadership"), "{reason}");
+    m1.stop().await;
+}
