@@ -591,6 +591,17 @@ impl AgentCore {
         }
     }
 
+    /// A new leading master was detected (ZooKeeper): whatever stream there was leads to the
+    /// old one. As Mesos' agent does, the backoff starts over, so the next attempt comes
+    /// within the backoff factor however long no master was known.
+    pub fn new_master(&mut self, now: Time) {
+        if matches!(self.registration, Registration::Shutdown(_)) {
+            return;
+        }
+        self.backoff = self.config.registration_backoff_factor;
+        self.disconnected(now);
+    }
+
     /// The registration stream ended (network break, master restart).
     pub fn stream_closed(&mut self, now: Time) {
         if matches!(self.registration, Registration::Shutdown(_)) {
@@ -753,6 +764,25 @@ mod tests {
             core.stream_closed(now);
         }
         assert!(core.backoff <= MAX_REGISTRATION_BACKOFF);
+    }
+
+    #[test]
+    fn a_new_master_is_tried_within_the_backoff_factor_however_long_the_wait_was() {
+        let mut core = AgentCore::new(config(), None);
+        let mut now = secs(0);
+        core.start(now);
+        for _ in 0..10 {
+            open_stream(&mut core, now + MAX_REGISTRATION_BACKOFF);
+            now = now + MAX_REGISTRATION_BACKOFF;
+            core.stream_closed(now);
+        }
+        assert!(core.backoff > core.config.registration_backoff_factor);
+        core.new_master(now);
+        let next = core.poll_timeout().expect("an attempt is scheduled");
+        assert!(next <= now + core.config.registration_backoff_factor, "{next:?}");
+        let factor = core.config.registration_backoff_factor;
+        let call = open_stream(&mut core, now + factor);
+        assert_eq!(call.r#type, Some(agent_call::Type::Register as i32));
     }
 
     #[test]

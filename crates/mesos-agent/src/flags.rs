@@ -323,7 +323,7 @@ pub const SPECS: &[Spec] = &[
     Spec::path("seccomp_config_dir", None, "Seccomp profiles (linux/seccomp)").not_yet(),
     Spec::value("seccomp_profile_name", None, "Default seccomp profile (linux/seccomp)").not_yet(),
     Spec::value("ip6", None, "IPv6 address").not_yet(),
-    Spec::value("zk_session_timeout", Some("10secs"), "ZooKeeper session timeout").not_yet(),
+    Spec::value("zk_session_timeout", Some("10secs"), "ZooKeeper session timeout (with --master=zk://)"),
     Spec::value("ip_discovery_command", None, "Program printing the IP to bind").not_yet(),
     Spec::value("ip6_discovery_command", None, "Program printing the IPv6 address").not_yet(),
     Spec::boolean("memory_profiling", false, "Memory profiling endpoints").not_yet(),
@@ -355,8 +355,10 @@ pub const DEFAULT_MAX_BODY_BYTES: u64 = 16 << 20;
 /// The agent's configuration after parsing and checking the flags.
 #[derive(Clone, Debug)]
 pub struct AgentFlags {
-    /// Master HTTP address `host:port`.
-    pub master: String,
+    /// Where the master is: one address, or the leader of a ZooKeeper group.
+    pub master: MasterSource,
+    /// `--zk_session_timeout`, for `--master=zk://`.
+    pub zk_session_timeout: Duration,
     /// IP to listen on (and advertise, without `--advertise_ip`).
     pub ip: Option<IpAddr>,
     /// Port.
@@ -551,7 +553,10 @@ impl AgentFlags {
     /// Parses loaded flags.
     pub fn from_flags(flags: &Flags) -> Result<AgentFlags, FlagError> {
         let invalid = |flag: &str, reason: String| FlagError::Invalid { flag: flag.to_string(), reason };
-        let master = master_address(flags.required("master")?).map_err(|reason| invalid("master", reason))?;
+        let master = master_source(flags.required("master")?).map_err(|reason| invalid("master", reason))?;
+        let zk_session_timeout = flags
+            .duration("zk_session_timeout")?
+            .ok_or_else(|| FlagError::Required("zk_session_timeout".into()))?;
         let work_dir = PathBuf::from(flags.required("work_dir")?);
         let default_role = flags.get("default_role").unwrap_or("*");
         mesos_types::roles::validate_role(default_role)
@@ -631,6 +636,7 @@ impl AgentFlags {
             launcher_dir,
             sandbox_directory: flags.get("sandbox_directory").unwrap_or("/mnt/mesos/sandbox").to_string(),
             master,
+            zk_session_timeout,
             ip: flags.parse::<IpAddr>("ip")?,
             port: flags.parse::<u16>("port")?.unwrap_or(5051),
             advertise_ip: flags.parse::<IpAddr>("advertise_ip")?,
@@ -655,10 +661,39 @@ impl AgentFlags {
     }
 }
 
-/// `host:port` of the master from any of `--master`'s forms (those of
-/// [`mesos_framework::master::resolve`]), or why not.
-pub fn master_address(value: &str) -> Result<String, String> {
-    mesos_framework::master::resolve(value).map_err(|e| e.to_string())
+/// Where the agent finds its master.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum MasterSource {
+    /// One master at `host:port`.
+    Fixed(String),
+    /// Whichever master leads this ZooKeeper group; the agent follows it.
+    ZooKeeper(mesos_election::ZkUrl),
+}
+
+impl std::fmt::Display for MasterSource {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            MasterSource::Fixed(address) => f.write_str(address),
+            MasterSource::ZooKeeper(url) => write!(f, "the leader in {url}"),
+        }
+    }
+}
+
+/// The master from any of `--master`'s forms: those of [`mesos_framework::master::resolve`]
+/// and `zk://` (also inside a `file://`), or why not.
+pub fn master_source(value: &str) -> Result<MasterSource, String> {
+    let value = value.trim();
+    let text = match value.strip_prefix("file://") {
+        Some(path) => std::fs::read_to_string(path)
+            .map_err(|e| format!("cannot read the master address from {path}: {e}"))?
+            .trim()
+            .to_string(),
+        None => value.to_string(),
+    };
+    if mesos_election::is_zk_url(&text) {
+        return mesos_election::ZkUrl::parse(&text).map(MasterSource::ZooKeeper).map_err(|e| e.to_string());
+    }
+    mesos_framework::master::resolve(&text).map(MasterSource::Fixed).map_err(|e| e.to_string())
 }
 
 /// Fills in what `--resources` did not give: cpus, mem (total less a reserve), disk of the
@@ -723,11 +758,24 @@ mod tests {
 
     #[test]
     fn master_forms() {
-        assert_eq!(master_address("127.0.0.1:5050").unwrap(), "127.0.0.1:5050");
-        assert_eq!(master_address("master@10.0.0.1:5050").unwrap(), "10.0.0.1:5050");
-        assert_eq!(master_address("http://m:5050/").unwrap(), "m:5050");
-        assert!(master_address("zk://h:2181/mesos").unwrap_err().contains("not supported"));
-        assert!(master_address("nonsense").is_err());
+        let fixed = |a: &str| MasterSource::Fixed(a.to_string());
+        assert_eq!(master_source("127.0.0.1:5050").unwrap(), fixed("127.0.0.1:5050"));
+        assert_eq!(master_source("master@10.0.0.1:5050").unwrap(), fixed("10.0.0.1:5050"));
+        assert_eq!(master_source("http://m:5050/").unwrap(), fixed("m:5050"));
+        let zk = master_source("zk://h:2181,h2:2181/mesos").unwrap();
+        assert_eq!(
+            zk,
+            MasterSource::ZooKeeper(mesos_election::ZkUrl::parse("zk://h:2181,h2:2181/mesos").unwrap())
+        );
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("master");
+        std::fs::write(&file, "zk://h:2181/mesos\n").unwrap();
+        assert!(matches!(
+            master_source(&format!("file://{}", file.display())),
+            Ok(MasterSource::ZooKeeper(_))
+        ));
+        assert!(master_source("zk://h:2181").unwrap_err().contains("znode path"));
+        assert!(master_source("nonsense").is_err());
     }
 
     #[test]

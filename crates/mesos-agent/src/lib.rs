@@ -29,7 +29,7 @@ use tokio::sync::{mpsc, oneshot, watch};
 
 use crate::containers::{Containerizer, PosixContainerizer};
 
-use crate::flags::AgentFlags;
+use crate::flags::{AgentFlags, MasterSource};
 
 const PROTOBUF: &str = "application/x-protobuf";
 
@@ -46,11 +46,16 @@ pub struct AgentHandle {
     pub registration: watch::Receiver<(Option<String>, bool)>,
     stop: mpsc::UnboundedSender<Input>,
     task: tokio::task::JoinHandle<()>,
+    /// Following the leader of `--master=zk://`; its end closes the ZooKeeper session.
+    detector: Option<tokio::task::JoinHandle<()>>,
 }
 
 impl AgentHandle {
     /// Stops the agent (its registration stream closes; the master sees it disconnect).
     pub async fn stop(self) {
+        if let Some(detector) = &self.detector {
+            detector.abort();
+        }
         let _ = self.stop.send(Input::Stop);
         let _ = self.task.await;
         self.server.abort();
@@ -77,6 +82,8 @@ pub enum Input {
     StreamOpened(u64, String),
     /// The registration stream `generation` ended.
     StreamClosed(u64),
+    /// The master to register with is now this `host:port` (or none is known).
+    MasterChanged(Option<String>),
     /// Stop the agent (executors keep running).
     Stop,
     /// An executor's SUBSCRIBE; on success the reply carries its connection number and the
@@ -248,10 +255,22 @@ pub async fn start(flags: AgentFlags, seed: u64) -> Result<AgentHandle, StartErr
         tracing::warn!("cannot record the boot id: {error}");
     }
     let (state_tx, state_rx) = watch::channel((None, false));
+    let detector = match &flags.master {
+        MasterSource::Fixed(_) => None,
+        MasterSource::ZooKeeper(url) => {
+            let mut config = mesos_election::Config::new(None);
+            config.session_timeout = flags.zk_session_timeout;
+            let events = mesos_zookeeper::spawn(url.clone(), config);
+            Some(tokio::spawn(follow_leader(events, inputs_tx.clone())))
+        }
+    };
     let shell = Shell {
         meta,
         view,
-        master: flags.master.clone(),
+        master: match &flags.master {
+            MasterSource::Fixed(address) => Some(address.clone()),
+            MasterSource::ZooKeeper(_) => None,
+        },
         inputs: inputs_tx.clone(),
         containerizer,
         containers,
@@ -259,7 +278,36 @@ pub async fn start(flags: AgentFlags, seed: u64) -> Result<AgentHandle, StartErr
         runtime_dir: flags.runtime_dir.clone(),
     };
     let task = tokio::spawn(drive(core, shell, inputs_rx, state_tx));
-    Ok(AgentHandle { addr, server, registration: state_rx, stop: inputs_tx, task })
+    Ok(AgentHandle { addr, server, registration: state_rx, stop: inputs_tx, task, detector })
+}
+
+/// Tells the driver where the leading master is, as ZooKeeper says. Agents talk to a
+/// master at its IP (as Mesos' agents use its pid), not its hostname.
+async fn follow_leader(
+    mut events: mpsc::UnboundedReceiver<mesos_zookeeper::Event>,
+    inputs: mpsc::UnboundedSender<Input>,
+) {
+    while let Some(event) = events.recv().await {
+        match event {
+            mesos_zookeeper::Event::Leader(leader) => {
+                let address = leader.as_ref().and_then(|info| {
+                    let address = info.address.as_ref()?;
+                    Some(format!("{}:{}", address.ip.as_deref()?, address.port))
+                });
+                tracing::info!(master = ?address, "detected a new leading master");
+                if inputs.send(Input::MasterChanged(address)).is_err() {
+                    return;
+                }
+            }
+            mesos_zookeeper::Event::Failed(reason) => {
+                tracing::error!("cannot detect the leading master (--master): {reason}");
+                let _ = inputs.send(Input::MasterChanged(None));
+                return;
+            }
+            // A detector does not contend.
+            mesos_zookeeper::Event::Elected | mesos_zookeeper::Event::LostLeadership => {}
+        }
+    }
 }
 
 /// Serves the agent's endpoints and the executor API under the `--http_*` limits until the
@@ -301,7 +349,8 @@ pub(crate) fn now() -> Time {
 struct Shell {
     meta: checkpoint::Meta,
     view: std::sync::Arc<http::AgentView>,
-    master: String,
+    /// The master to talk to: fixed, or the leader once detected.
+    master: Option<String>,
     inputs: mpsc::UnboundedSender<Input>,
     containerizer: Box<dyn Containerizer>,
     containers: Containers,
@@ -335,8 +384,16 @@ async fn drive(
     mut inputs: mpsc::UnboundedReceiver<Input>,
     state: watch::Sender<(Option<String>, bool)>,
 ) {
-    let Shell { meta, view, master, inputs: inputs_tx, containerizer, mut containers, mut gc, runtime_dir } =
-        shell;
+    let Shell {
+        meta,
+        view,
+        mut master,
+        inputs: inputs_tx,
+        containerizer,
+        mut containers,
+        mut gc,
+        runtime_dir,
+    } = shell;
     core.start(now());
     // The current stream: its generation (to ignore events of replaced streams), its id and
     // the task reading it.
@@ -346,7 +403,7 @@ async fn drive(
     let mut executor_streams: std::collections::BTreeMap<u64, mpsc::UnboundedSender<_>> =
         std::collections::BTreeMap::new();
     let mut next_connection = 0u64;
-    let master_calls = MasterCalls::start(&master);
+    let master_calls = MasterCalls::start();
     // Pid files of checkpointing executors about to launch, by container id.
     let mut pid_files: std::collections::BTreeMap<String, std::path::PathBuf> =
         std::collections::BTreeMap::new();
@@ -361,8 +418,17 @@ async fn drive(
                     }
                     generation += 1;
                     stream_id = None;
-                    reader =
-                        Some(tokio::spawn(read_stream(master.clone(), *call, generation, inputs_tx.clone())));
+                    match &master {
+                        Some(address) => {
+                            let stream = read_stream(address.clone(), *call, generation, inputs_tx.clone());
+                            reader = Some(tokio::spawn(stream));
+                        }
+                        // No master to register with yet: the attempt fails and is retried
+                        // with the core's backoff, by when one may be known.
+                        None => {
+                            let _ = inputs_tx.send(Input::StreamClosed(generation));
+                        }
+                    }
                 }
                 Output::CloseStream => {
                     if let Some(old) = reader.take() {
@@ -371,8 +437,8 @@ async fn drive(
                     stream_id = None;
                 }
                 Output::Send(call) => {
-                    if let Some(id) = stream_id.clone() {
-                        master_calls.send(*call, id);
+                    if let (Some(id), Some(address)) = (stream_id.clone(), &master) {
+                        master_calls.send(*call, id, address);
                     }
                 }
                 Output::CheckpointAgent { agent_id, info } => {
@@ -518,7 +584,24 @@ async fn drive(
                 Some(Input::Event(g, event)) if g == generation => core.stream_event(now(), *event),
                 Some(Input::StreamClosed(g)) if g == generation => {
                     stream_id = None;
+                    reader = None;
                     core.stream_closed(now());
+                }
+                Some(Input::MasterChanged(address)) => {
+                    if address != master {
+                        tracing::info!(master = ?address, "registering with the new master");
+                        master = address;
+                        // Whatever stream there was leads to the old master: end it, and the
+                        // core registers again with the new one.
+                        if let Some(old) = reader.take() {
+                            old.abort();
+                        }
+                        generation += 1;
+                        stream_id = None;
+                        if master.is_some() {
+                            core.new_master(now());
+                        }
+                    }
                 }
                 Some(Input::ExecutorSubscribe { call, events, reply }) => {
                     next_connection += 1;
@@ -596,17 +679,22 @@ const MASTER_CONNECTIONS: usize = 4;
 
 /// The agent's calls to the master, sent in order per framework on kept-open connections.
 struct MasterCalls {
-    lanes: Vec<mpsc::UnboundedSender<(AgentCall, String)>>,
+    lanes: Vec<mpsc::UnboundedSender<(AgentCall, String, String)>>,
 }
 
 impl MasterCalls {
-    fn start(master: &str) -> MasterCalls {
+    fn start() -> MasterCalls {
         let lanes = (0..MASTER_CONNECTIONS)
             .map(|_| {
-                let (tx, mut rx) = mpsc::unbounded_channel::<(AgentCall, String)>();
-                let mut connection = mesos_http::Connection::new(master.to_string());
+                let (tx, mut rx) = mpsc::unbounded_channel::<(AgentCall, String, String)>();
                 tokio::spawn(async move {
-                    while let Some((call, stream_id)) = rx.recv().await {
+                    let mut connection: Option<mesos_http::Connection> = None;
+                    while let Some((call, stream_id, master)) = rx.recv().await {
+                        // A new leader gets a new connection.
+                        let connection = match &mut connection {
+                            Some(open) if open.address() == master => open,
+                            slot => slot.insert(mesos_http::Connection::new(master)),
+                        };
                         let headers = [
                             ("Content-Type", PROTOBUF),
                             ("Accept", PROTOBUF),
@@ -630,7 +718,7 @@ impl MasterCalls {
         MasterCalls { lanes }
     }
 
-    fn send(&self, call: AgentCall, stream_id: String) {
+    fn send(&self, call: AgentCall, stream_id: String, master: &str) {
         let framework = call
             .status_update
             .as_ref()
@@ -639,7 +727,7 @@ impl MasterCalls {
             .or(call.executor_message.as_ref().map(|m| m.framework_id.value.as_str()))
             .unwrap_or("");
         let lane = framework.bytes().fold(0usize, |h, b| h.wrapping_mul(31).wrapping_add(usize::from(b)));
-        let _ = self.lanes[lane % self.lanes.len()].send((call, stream_id));
+        let _ = self.lanes[lane % self.lanes.len()].send((call, stream_id, master.to_string()));
     }
 }
 
