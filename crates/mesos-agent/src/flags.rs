@@ -661,39 +661,12 @@ impl AgentFlags {
     }
 }
 
-/// Where the agent finds its master.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum MasterSource {
-    /// One master at `host:port`.
-    Fixed(String),
-    /// Whichever master leads this ZooKeeper group; the agent follows it.
-    ZooKeeper(mesos_election::ZkUrl),
-}
+/// Where the agent finds its master: one address, or the leader of a ZooKeeper group.
+pub use mesos_framework::master::Master as MasterSource;
 
-impl std::fmt::Display for MasterSource {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            MasterSource::Fixed(address) => f.write_str(address),
-            MasterSource::ZooKeeper(url) => write!(f, "the leader in {url}"),
-        }
-    }
-}
-
-/// The master from any of `--master`'s forms: those of [`mesos_framework::master::resolve`]
-/// and `zk://` (also inside a `file://`), or why not.
+/// The master from any of `--master`'s forms ([`mesos_framework::master::parse`]), or why not.
 pub fn master_source(value: &str) -> Result<MasterSource, String> {
-    let value = value.trim();
-    let text = match value.strip_prefix("file://") {
-        Some(path) => std::fs::read_to_string(path)
-            .map_err(|e| format!("cannot read the master address from {path}: {e}"))?
-            .trim()
-            .to_string(),
-        None => value.to_string(),
-    };
-    if mesos_election::is_zk_url(&text) {
-        return mesos_election::ZkUrl::parse(&text).map(MasterSource::ZooKeeper).map_err(|e| e.to_string());
-    }
-    mesos_framework::master::resolve(&text).map(MasterSource::Fixed).map_err(|e| e.to_string())
+    mesos_framework::master::parse(value).map_err(|e| e.to_string())
 }
 
 /// Fills in what `--resources` did not give: cpus, mem (total less a reserve), disk of the
@@ -758,7 +731,7 @@ mod tests {
 
     #[test]
     fn master_forms() {
-        let fixed = |a: &str| MasterSource::Fixed(a.to_string());
+        let fixed = |a: &str| MasterSource::Address(a.to_string());
         assert_eq!(master_source("127.0.0.1:5050").unwrap(), fixed("127.0.0.1:5050"));
         assert_eq!(master_source("master@10.0.0.1:5050").unwrap(), fixed("10.0.0.1:5050"));
         assert_eq!(master_source("http://m:5050/").unwrap(), fixed("m:5050"));

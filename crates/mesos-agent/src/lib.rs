@@ -256,19 +256,16 @@ pub async fn start(flags: AgentFlags, seed: u64) -> Result<AgentHandle, StartErr
     }
     let (state_tx, state_rx) = watch::channel((None, false));
     let detector = match &flags.master {
-        MasterSource::Fixed(_) => None,
+        MasterSource::Address(_) => None,
         MasterSource::ZooKeeper(url) => {
-            let mut config = mesos_election::Config::new(None);
-            config.session_timeout = flags.zk_session_timeout;
-            let events = mesos_zookeeper::spawn(url.clone(), config);
-            Some(tokio::spawn(follow_leader(events, inputs_tx.clone())))
+            Some(tokio::spawn(follow_leader(url.clone(), flags.zk_session_timeout, inputs_tx.clone())))
         }
     };
     let shell = Shell {
         meta,
         view,
         master: match &flags.master {
-            MasterSource::Fixed(address) => Some(address.clone()),
+            MasterSource::Address(address) => Some(address.clone()),
             MasterSource::ZooKeeper(_) => None,
         },
         inputs: inputs_tx.clone(),
@@ -281,33 +278,20 @@ pub async fn start(flags: AgentFlags, seed: u64) -> Result<AgentHandle, StartErr
     Ok(AgentHandle { addr, server, registration: state_rx, stop: inputs_tx, task, detector })
 }
 
-/// Tells the driver where the leading master is, as ZooKeeper says. Agents talk to a
-/// master at its IP (as Mesos' agents use its pid), not its hostname.
+/// Tells the driver where the leading master is whenever ZooKeeper says another leads.
 async fn follow_leader(
-    mut events: mpsc::UnboundedReceiver<mesos_zookeeper::Event>,
+    url: mesos_election::ZkUrl,
+    session_timeout: Duration,
     inputs: mpsc::UnboundedSender<Input>,
 ) {
-    while let Some(event) = events.recv().await {
-        match event {
-            mesos_zookeeper::Event::Leader(leader) => {
-                let address = leader.as_ref().and_then(|info| {
-                    let address = info.address.as_ref()?;
-                    Some(format!("{}:{}", address.ip.as_deref()?, address.port))
-                });
-                tracing::info!(master = ?address, "detected a new leading master");
-                if inputs.send(Input::MasterChanged(address)).is_err() {
-                    return;
-                }
-            }
-            mesos_zookeeper::Event::Failed(reason) => {
-                tracing::error!("cannot detect the leading master (--master): {reason}");
-                let _ = inputs.send(Input::MasterChanged(None));
-                return;
-            }
-            // A detector does not contend.
-            mesos_zookeeper::Event::Elected | mesos_zookeeper::Event::LostLeadership => {}
+    let (mut leader, detector) = mesos_zookeeper::follow_leader(url, session_timeout);
+    while leader.changed().await.is_ok() {
+        let address = leader.borrow_and_update().clone();
+        if inputs.send(Input::MasterChanged(address)).is_err() {
+            break;
         }
     }
+    detector.abort();
 }
 
 /// Serves the agent's endpoints and the executor API under the `--http_*` limits until the

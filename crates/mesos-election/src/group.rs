@@ -71,6 +71,18 @@ pub fn decode(member: &Member, data: &[u8]) -> Result<MasterInfo, DecodeError> {
     }
 }
 
+/// Where to reach a master over HTTP: `ip:port` from its address (as Mesos' agents and
+/// drivers use its pid's IP rather than its hostname).
+pub fn http_address(info: &MasterInfo) -> Option<String> {
+    match &info.address {
+        Some(Address { ip: Some(ip), port, .. }) => Some(format!("{ip}:{port}")),
+        _ => {
+            let (_, address) = info.pid.as_deref()?.split_once('@')?;
+            Some(address.to_string())
+        }
+    }
+}
+
 /// A MasterInfo made up from a bare `master@ip:port`, as Mesos' detector does.
 fn from_pid(pid: &str) -> Option<MasterInfo> {
     let (_, address) = pid.split_once('@')?;
@@ -142,5 +154,8 @@ mod tests {
         let other = Member::parse("foo_0000000004").unwrap();
         assert_eq!(decode(&other, b""), Err(DecodeError::UnknownLabel("foo_0000000004".into())));
         assert!(matches!(decode(&json, b"not json"), Err(DecodeError::Malformed { .. })));
+        assert_eq!(http_address(&info("m")).as_deref(), Some("10.1.0.5:5050"));
+        let old = MasterInfo { pid: Some("master@10.0.0.9:5055".into()), ..MasterInfo::default() };
+        assert_eq!(http_address(&old).as_deref(), Some("10.0.0.9:5055"));
     }
 }

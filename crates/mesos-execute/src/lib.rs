@@ -15,7 +15,11 @@ use mesos_types::Resources;
 
 /// mesos-execute's flags.
 pub const SPECS: &[Spec] = &[
-    Spec::value("master", None, "Master: host:port, http://host:port or file:///path (required)"),
+    Spec::value(
+        "master",
+        None,
+        "Master: host:port, http://host:port, zk://host:port/path (the leader) or file:///path (required)",
+    ),
     Spec::value("name", Some("mesos-execute"), "Task name (and id prefix)"),
     Spec::value("command", None, "Shell command to run"),
     Spec::boolean("shell", true, "Run --command through /bin/sh -c"),

@@ -139,3 +139,30 @@ async fn a_missing_master_is_reported_within_a_bounded_time() {
     let usage = execute(&["--name=x".into()]).await;
     assert!(!usage.status.success() && text(&usage).contains("master"), "{}", text(&usage));
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_zk_master_url_finds_the_leader_of_several() {
+    let work = tempfile::tempdir().expect("dir");
+    let args = vec![
+        "--num_masters=2".to_string(),
+        "--port=0".to_string(),
+        format!("--work_dir={}", work.path().display()),
+        format!("--launcher_dir={}", bins::launcher_dir()),
+        "--registration_backoff_factor=10ms".to_string(),
+        "--allocation_interval=50ms".to_string(),
+    ];
+    let flags = mesos_flags::Flags::load(&mesos_local::specs(), args, std::iter::empty()).expect("flags");
+    let mut cluster = mesos_local::start(&flags).await.expect("cluster");
+    cluster.agents[0].registered(Duration::from_secs(20)).await.expect("agent registers");
+    let ok = execute(&[
+        format!("--master={}", cluster.master_url()),
+        "--name=hi".into(),
+        "--command=echo hi".into(),
+        "--resources=cpus:0.1;mem:32".into(),
+    ])
+    .await;
+    let out = text(&ok);
+    assert!(ok.status.success(), "{out}");
+    assert!(out.contains("Received status update TASK_FINISHED for task 'hi'"), "{out}");
+    cluster.stop().await;
+}

@@ -76,7 +76,8 @@ pub enum Error {
 /// How to run the framework.
 #[derive(Clone, Debug)]
 pub struct Config {
-    /// The master: `host:port`, `http://host:port` or `file:///path`.
+    /// The master: `host:port`, `http://host:port`, `zk://host:port/path` (the leader of a
+    /// ZooKeeper group, followed across elections) or `file:///path` holding one of those.
     pub master: String,
     /// The framework; its `id` is filled in once subscribed (and kept across failovers).
     pub framework_info: FrameworkInfo,
@@ -88,6 +89,8 @@ pub struct Config {
     pub max_backoff: Duration,
     /// Give up when no subscription succeeded for this long (`None`: never).
     pub give_up_after: Option<Duration>,
+    /// ZooKeeper session timeout, for a `zk://` master.
+    pub zk_session_timeout: Duration,
 }
 
 impl Config {
@@ -100,6 +103,7 @@ impl Config {
             backoff: Duration::from_millis(100),
             max_backoff: Duration::from_secs(10),
             give_up_after: None,
+            zk_session_timeout: Duration::from_secs(10),
         }
     }
 }
@@ -177,6 +181,8 @@ pub struct Scheduler {
     events: mpsc::UnboundedReceiver<Event>,
     client: Client,
     task: tokio::task::JoinHandle<()>,
+    /// Following the leader of a `zk://` master URL.
+    detector: Option<tokio::task::JoinHandle<()>>,
     implicit_acknowledgements: bool,
     /// The update handed out last, acknowledged when the next event is asked for (that
     /// is, once the application has dealt with it).
@@ -186,7 +192,13 @@ pub struct Scheduler {
 impl Scheduler {
     /// Starts subscribing in the background of the current tokio runtime.
     pub fn start(config: Config) -> Result<Scheduler, Error> {
-        let master = master::resolve(&config.master)?;
+        let (master, leader, detector) = match master::parse(&config.master)? {
+            master::Master::Address(address) => (address, None, None),
+            master::Master::ZooKeeper(url) => {
+                let (leader, detector) = mesos_zookeeper::follow_leader(url, config.zk_session_timeout);
+                (String::new(), Some(leader), Some(detector))
+            }
+        };
         let session = Arc::new(Mutex::new(Session {
             master,
             stream_id: None,
@@ -195,8 +207,8 @@ impl Scheduler {
         let client = Client { session, connection: Arc::new(tokio::sync::Mutex::new(None)) };
         let (events_tx, events) = mpsc::unbounded_channel();
         let implicit_acknowledgements = config.implicit_acknowledgements;
-        let task = tokio::spawn(drive(config, client.clone(), events_tx));
-        Ok(Scheduler { events, client, task, implicit_acknowledgements, to_acknowledge: None })
+        let task = tokio::spawn(drive(config, client.clone(), events_tx, leader));
+        Ok(Scheduler { events, client, task, detector, implicit_acknowledgements, to_acknowledge: None })
     }
 
     /// The next event; `None` once the driver stopped (after [`Event::Error`], or when it
@@ -227,13 +239,16 @@ impl Scheduler {
 
     /// Stops the driver (the framework stays registered until its failover timeout).
     pub fn stop(self) {
-        self.task.abort();
+        drop(self);
     }
 }
 
 impl Drop for Scheduler {
     fn drop(&mut self) {
         self.task.abort();
+        if let Some(detector) = &self.detector {
+            detector.abort();
+        }
     }
 }
 
@@ -244,12 +259,33 @@ fn lock(session: &Mutex<Session>) -> std::sync::MutexGuard<'_, Session> {
     }
 }
 
-async fn drive(config: Config, client: Client, events: mpsc::UnboundedSender<Event>) {
+async fn drive(
+    config: Config,
+    client: Client,
+    events: mpsc::UnboundedSender<Event>,
+    mut leader: Option<tokio::sync::watch::Receiver<Option<String>>>,
+) {
     let mut backoff = config.backoff;
     let mut subscribed_once = false;
     let mut last_success = tokio::time::Instant::now();
     let mut redirected = false;
     loop {
+        if let Some(leader) = &mut leader {
+            // With ZooKeeper, each attempt goes to the leader as last detected, once one is.
+            let wait = config.give_up_after.map(|limit| limit.saturating_sub(last_success.elapsed()));
+            let detected = async { leader.wait_for(Option::is_some).await.ok().and_then(|l| l.clone()) };
+            let detected = match wait {
+                Some(wait) => tokio::time::timeout(wait, detected).await.ok().flatten(),
+                None => detected.await,
+            };
+            match detected {
+                Some(address) => lock(&client.session).master = address,
+                None => {
+                    let _ = events.send(Event::Error(format!("no master was elected in {}", config.master)));
+                    return;
+                }
+            }
+        }
         match subscribe(&config, &client).await {
             Ok(response) => {
                 let outcome = read_events(&client, &events, response, subscribed_once).await;
@@ -280,7 +316,10 @@ async fn drive(config: Config, client: Client, events: mpsc::UnboundedSender<Eve
                 tracing::info!("subscription failed, retrying: {reason}");
                 // The leader we were sent to may be gone: start again from the configured
                 // master (re-reading a file:// URL).
-                if redirected && let Ok(master) = master::resolve(&config.master) {
+                if redirected
+                    && leader.is_none()
+                    && let Ok(master) = master::resolve(&config.master)
+                {
                     lock(&client.session).master = master;
                     redirected = false;
                 }

@@ -89,6 +89,56 @@ async fn a_refused_framework_gets_an_error_and_the_driver_stops() {
         other => panic!("expected an error, got {other:?}"),
     }
     assert!(tokio::time::timeout(Duration::from_secs(5), scheduler.next()).await.expect("ends").is_none());
-    assert!(Scheduler::start(Config::new("zk://h:2181/mesos", FrameworkInfo::default())).is_err());
+    let error =
+        Scheduler::start(Config::new("zk://h:2181", FrameworkInfo::default())).err().expect("refused");
+    assert!(error.to_string().contains("znode path"), "{error}");
     m.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn with_a_zk_url_the_driver_follows_the_leader_to_the_next_one() {
+    let server = mesos_zookeeper::testing::ZooKeeperServer::start();
+    let zk = format!("zk://{}/mesos", server.address());
+    let start = || async {
+        let args = [
+            "--ip=127.0.0.1".to_string(),
+            "--port=0".to_string(),
+            "--registry=in_memory".to_string(),
+            "--hostname=127.0.0.1".to_string(),
+            format!("--zk={zk}"),
+        ];
+        let (_, flags) = mesos_master::flags::MasterFlags::load(args, std::iter::empty()).expect("flags");
+        mesos_master::start(flags).await.expect("master")
+    };
+    let m1 = start().await;
+    let info = FrameworkInfo {
+        user: "root".into(),
+        name: "driver".into(),
+        failover_timeout: Some(60.0),
+        ..Default::default()
+    };
+    let mut scheduler = Scheduler::start(Config::new(zk.clone(), info)).expect("starts");
+    let Event::Registered { framework_id, master_info, reregistered: false } = next(&mut scheduler).await
+    else {
+        panic!("expected a first registration")
+    };
+    assert_eq!(master_info.map(|m| m.id), Some(m1.info.id.clone()));
+    let m2 = start().await;
+
+    m1.stop().await;
+    loop {
+        match next(&mut scheduler).await {
+            Event::Registered { framework_id: again, master_info, reregistered } => {
+                assert!(reregistered);
+                assert_eq!(again, framework_id, "the same framework with the new leader");
+                assert_eq!(master_info.map(|m| m.id), Some(m2.info.id.clone()));
+                break;
+            }
+            Event::Disconnected => {}
+            other => panic!("unexpected {other:?}"),
+        }
+    }
+    scheduler.client().revive(Vec::new()).await.expect("calls go to the new leader");
+    drop(scheduler);
+    m2.stop().await;
 }

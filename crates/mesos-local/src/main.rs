@@ -46,29 +46,62 @@ fn main() -> ExitCode {
                 return ExitCode::from(1);
             }
         };
+        let mut cluster = cluster;
         let master = cluster.master_addr();
+        let url = cluster.master_url();
+        let masters = cluster.masters.len();
         println!(
-            "mesos-local: a master and {} agent(s) are running (work dir {})",
+            "mesos-local: {} and {} agent(s) are running (work dir {})",
+            if masters == 1 { "a master".to_string() } else { format!("{masters} masters") },
             cluster.agents.len(),
             cluster.work_dir.display()
         );
         println!("  web UI:        http://{master}/");
         println!("  master state:  curl http://{master}/master/state");
+        for (i, other) in cluster.masters.iter().enumerate().skip(1) {
+            println!("  master {}:      http://{}/ (standby; redirects to the leader)", i + 1, other.addr);
+        }
+        if let Some(zk) = &cluster.zk {
+            println!("  ZooKeeper:     {zk}");
+        }
         for (i, agent) in cluster.agents.iter().enumerate() {
             println!("  agent {}:       http://{}/state", i + 1, agent.addr);
         }
-        println!("  run a task:    mesos-execute --master={master} --name=hello --command='echo hello'");
+        println!("  run a task:    mesos-execute --master={url} --name=hello --command='echo hello'");
         println!("  frameworks:    subscribe at http://{master}/api/v1/scheduler");
+        if masters > 1 {
+            println!("  failover:      kill -USR1 {} stops the leading master; another takes over", std::process::id());
+        }
         println!("Press Ctrl-C to stop.");
-        tokio::select! {
-            _ = tokio::signal::ctrl_c() => {
-                cluster.stop().await;
-                ExitCode::SUCCESS
+        let mut failover = match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::user_defined1()) {
+            Ok(signal) => Some(signal),
+            Err(error) => {
+                tracing::warn!("cannot listen for SIGUSR1: {error}");
+                None
             }
-            reason = cluster.master.failed() => {
-                eprintln!("mesos-local is exiting: the master cannot go on: {reason}");
-                // Not through the runtime's shutdown: it would wait for the hung write, if any.
-                std::process::exit(1)
+        };
+        loop {
+            tokio::select! {
+                _ = tokio::signal::ctrl_c() => {
+                    cluster.stop().await;
+                    return ExitCode::SUCCESS;
+                }
+                Some(()) = async { failover.as_mut()?.recv().await } => {
+                    let leading = cluster.masters.iter().position(|m| m.is_leading());
+                    match leading {
+                        Some(index) if cluster.masters.len() > 1 => {
+                            let leader = cluster.masters.remove(index);
+                            println!("mesos-local: stopping the leading master at {}", leader.addr);
+                            leader.stop().await;
+                        }
+                        _ => println!("mesos-local: SIGUSR1 stops the leader only when another master can take over"),
+                    }
+                }
+                reason = cluster.failed() => {
+                    eprintln!("mesos-local is exiting: a master cannot go on: {reason}");
+                    // Not through the runtime's shutdown: it would wait for the hung write, if any.
+                    std::process::exit(1)
+                }
             }
         }
     })

@@ -76,3 +76,45 @@ fn unknown_flags_are_refused_and_shares_split_the_ports() {
     assert!(shares[0].contains("ports:[31000-31249]"), "{}", shares[0]);
     assert!(shares[3].contains("ports:[31750-31999]"), "{}", shares[3]);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn three_masters_elect_one_and_the_agent_follows_the_next_when_it_stops() {
+    let work = tempfile::tempdir().expect("dir");
+    let args = vec![
+        "--num_masters=3".to_string(),
+        "--num_agents=1".to_string(),
+        "--port=0".to_string(),
+        format!("--work_dir={}", work.path().display()),
+        format!("--launcher_dir={}", bins::launcher_dir()),
+        "--registration_backoff_factor=10ms".to_string(),
+        "--zk_session_timeout=3secs".to_string(),
+    ];
+    let flags = mesos_flags::Flags::load(&mesos_local::specs(), args, std::iter::empty()).expect("flags");
+    let mut cluster = mesos_local::start(&flags).await.expect("starts with its own ZooKeeper");
+    assert!(cluster.zookeeper.is_some());
+    assert!(cluster.master_url().starts_with("zk://127.0.0.1:"), "{}", cluster.master_url());
+    let id = cluster.agents[0].registered(Duration::from_secs(20)).await.expect("registers");
+    assert_eq!(cluster.leaders().count(), 1);
+    assert!(cluster.masters[0].is_leading(), "the first master leads");
+    let state = get_json(cluster.master_addr(), "/master/state").await;
+    assert_eq!(state["slaves"][0]["id"], id.as_str());
+    let standby = get_json(cluster.masters[1].addr, "/master/state").await;
+    assert_eq!(standby["leader_info"]["id"], cluster.masters[0].info.id.as_str());
+
+    let leader = cluster.masters.remove(0);
+    leader.stop().await;
+    let mut new_leader = None;
+    for _ in 0..300 {
+        if let Some(m) = cluster.leaders().next() {
+            let state = get_json(m.addr, "/master/state").await;
+            if state["slaves"][0]["id"] == id.as_str() {
+                new_leader = Some(m.addr);
+                break;
+            }
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert!(new_leader.is_some(), "another master leads and the agent re-registered with it");
+    assert_eq!(cluster.leaders().count(), 1);
+    cluster.stop().await;
+}

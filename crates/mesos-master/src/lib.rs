@@ -33,6 +33,7 @@ pub struct MasterHandle {
     server: tokio::task::JoinHandle<()>,
     /// Following the `--zk` election; its end closes the ZooKeeper session.
     election: Option<tokio::task::JoinHandle<()>>,
+    leadership: watch::Receiver<http::Leadership>,
 }
 
 impl MasterHandle {
@@ -41,6 +42,11 @@ impl MasterHandle {
     /// should then exit.
     pub async fn failed(&self) -> String {
         self.registrar.fatal().await
+    }
+
+    /// Whether this master leads (a standalone one always does).
+    pub fn is_leading(&self) -> bool {
+        self.leadership.borrow().elected
     }
 
     /// Stops accepting connections and ends the master's tasks.
@@ -143,7 +149,7 @@ pub async fn start(flags: MasterFlags) -> anyhow::Result<MasterHandle> {
         static_info,
         registrar_health.clone(),
         flags.http.max_body_bytes,
-        leadership,
+        leadership.clone(),
         info.clone(),
     ));
     let (shutdown, mut stopped) = watch::channel(false);
@@ -156,7 +162,15 @@ pub async fn start(flags: MasterFlags) -> anyhow::Result<MasterHandle> {
     };
     let server = tokio::spawn(mesos_http::server::serve(listener, flags.http.clone(), handler, stop));
     tracing::info!(%local, %hostname, master_id = %id, "master listening");
-    Ok(MasterHandle { addr: local, info, registrar: registrar_health, shutdown, server, election })
+    Ok(MasterHandle {
+        addr: local,
+        info,
+        registrar: registrar_health,
+        shutdown,
+        server,
+        election,
+        leadership,
+    })
 }
 
 /// What a master needs to start leading: its core's configuration, the registry's store,

@@ -13,6 +13,7 @@ use mesos_types::Time;
 use tokio::sync::mpsc;
 use zookeeper_client as zk;
 
+pub mod server;
 #[cfg(feature = "testing")]
 pub mod testing;
 
@@ -41,6 +42,42 @@ pub fn spawn(url: ZkUrl, config: Config) -> mpsc::UnboundedReceiver<Event> {
 
 /// A watch's firing, kept across `select!` rounds (it is consumed by waiting on it).
 type Watch = std::pin::Pin<Box<dyn std::future::Future<Output = zk::WatchedEvent> + Send>>;
+
+/// Follows the leader of the group `url` names without contending (an agent, a scheduler):
+/// the leader's `ip:port`, or `None` while no master leads. If detection fails the cause is
+/// logged and the address stays `None`. The task ends when every receiver is dropped.
+pub fn follow_leader(
+    url: ZkUrl,
+    session_timeout: Duration,
+) -> (tokio::sync::watch::Receiver<Option<String>>, tokio::task::JoinHandle<()>) {
+    let (leader, receiver) = tokio::sync::watch::channel(None);
+    let mut config = Config::new(None);
+    config.session_timeout = session_timeout;
+    let mut events = spawn(url.clone(), config);
+    let task = tokio::spawn(async move {
+        loop {
+            tokio::select! {
+                event = events.recv() => match event {
+                    Some(Event::Leader(info)) => {
+                        let address = info.as_ref().and_then(mesos_election::group::http_address);
+                        tracing::info!(master = ?address, "detected the leading master");
+                        leader.send_replace(address);
+                    }
+                    Some(Event::Failed(reason)) => {
+                        tracing::error!(%url, "cannot detect the leading master: {reason}");
+                        leader.send_replace(None);
+                        return;
+                    }
+                    // A detector does not contend.
+                    Some(Event::Elected | Event::LostLeadership) => {}
+                    None => return,
+                },
+                () = leader.closed() => return,
+            }
+        }
+    });
+    (receiver, task)
+}
 
 /// The session in use and the watch it holds on the group's children.
 struct Session {
