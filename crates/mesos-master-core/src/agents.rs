@@ -127,6 +127,8 @@ pub(crate) enum PendingOp {
     Removed {
         agent_id: String,
     },
+    /// Registry GC: nothing to do once written, and nothing to retry (the next GC does).
+    Pruned,
 }
 
 /// A task or executor whose resources could not be read.
@@ -535,6 +537,7 @@ impl Master {
                     self.closed_before_commit.remove(&conn);
                     self.outputs.push_back(Output::CloseAgent { conn });
                 }
+                PendingOp::Pruned => {}
                 PendingOp::Unreachable { .. } | PendingOp::Removed { .. } => {
                     if self.registry_retries.is_empty() {
                         self.arm(now + self.registry_retry_backoff, Timer::RetryRegistry);
@@ -557,6 +560,28 @@ impl Master {
             }
             PendingOp::Unreachable { agent_id } => self.agent_unreachable(now, &agent_id),
             PendingOp::Removed { agent_id } => self.forget_agent(now, &agent_id),
+            PendingOp::Pruned => {}
+        }
+    }
+
+    /// Registry GC: forgets the unreachable and gone agents past `--registry_max_agent_age`
+    /// or beyond `--registry_max_agent_count`, keeping the registry's size bounded.
+    pub(crate) fn prune_registry(&mut self, now: Time) {
+        if self.awaiting_registry().any(|p| matches!(p, PendingOp::Pruned)) {
+            return;
+        }
+        let now_nanos = self.wall_time(now).as_nanos() as i64;
+        let max_age = i64::try_from(self.config.registry_max_agent_age.as_nanos()).unwrap_or(i64::MAX);
+        let prune = mesos_registry::prune_candidates(
+            &self.registry,
+            now_nanos,
+            max_age,
+            self.config.registry_max_agent_count,
+        );
+        if let Operation::Prune { unreachable, gone } = &prune
+            && (!unreachable.is_empty() || !gone.is_empty())
+        {
+            self.persist(prune, PendingOp::Pruned);
         }
     }
 

@@ -71,6 +71,12 @@ pub struct Config {
     pub max_completed_tasks_per_framework: usize,
     /// `--max_unreachable_tasks_per_framework`.
     pub max_unreachable_tasks_per_framework: usize,
+    /// `--registry_gc_interval`: how often unreachable and gone agents are pruned.
+    pub registry_gc_interval: Duration,
+    /// `--registry_max_agent_age`: unreachable or gone agents older than this are pruned.
+    pub registry_max_agent_age: Duration,
+    /// `--registry_max_agent_count`: at most this many unreachable (and gone) agents kept.
+    pub registry_max_agent_count: usize,
     /// `--roles`: role whitelist (`None` = any valid role).
     pub role_whitelist: Option<BTreeSet<String>>,
     /// `--weights`, used only when the registry has no weights yet.
@@ -96,6 +102,9 @@ impl Config {
             max_completed_frameworks: 50,
             max_completed_tasks_per_framework: 1000,
             max_unreachable_tasks_per_framework: 1000,
+            registry_gc_interval: Duration::from_secs(15 * 60),
+            registry_max_agent_age: Duration::from_secs(14 * 24 * 3600),
+            registry_max_agent_count: 100 * 1024,
             role_whitelist: None,
             initial_weights: BTreeMap::new(),
             root_submissions: true,
@@ -154,6 +163,7 @@ enum Timer {
     OfferTimeout(String),
     FailoverTimeout { framework: String, generation: u64 },
     RetryRegistry,
+    RegistryGc,
 }
 
 /// First wait before writing a failed registry operation again.
@@ -302,6 +312,7 @@ impl Master {
         let interval = master.config.allocator.allocation_interval;
         master.arm(now + interval, Timer::Allocate);
         master.arm(now + master.config.heartbeat_interval, Timer::Heartbeat);
+        master.arm(now + master.config.registry_gc_interval, Timer::RegistryGc);
         if !master.recovered_agents.is_empty() {
             master.arm(now + master.config.agent_reregister_timeout, Timer::ReregisterTimeout);
         }
@@ -353,6 +364,10 @@ impl Master {
                     self.failover_timeout(now, &framework, generation)
                 }
                 Timer::RetryRegistry => self.retry_registry_writes(),
+                Timer::RegistryGc => {
+                    self.prune_registry(now);
+                    self.arm(now + self.config.registry_gc_interval, Timer::RegistryGc);
+                }
             }
         }
     }

@@ -226,6 +226,31 @@ fn agents_that_do_not_come_back_after_a_master_restart_become_unreachable() {
 }
 
 #[test]
+fn registry_gc_forgets_unreachable_agents_past_the_count_and_the_age() {
+    let mut h = Harness::new();
+    for name in ["a1", "a2", "a3"] {
+        h.register_agent(name, "cpus:1;mem:128");
+    }
+    let mut config = config();
+    config.registry_gc_interval = Duration::from_secs(60);
+    config.registry_max_agent_count = 2;
+    config.registry_max_agent_age = Duration::from_secs(3600);
+    let mut h = Harness::with(config, h.stored.clone());
+    // None comes back: all three are marked unreachable after the re-registration timeout
+    // (which GC passes meanwhile had nothing to prune for).
+    h.advance(Duration::from_secs(601));
+    assert_eq!(h.stored.unreachable.len(), 3);
+    // The next GC pass keeps the two most recent (here: all marked at once, by id order).
+    h.advance(Duration::from_secs(60));
+    assert_eq!(h.stored.unreachable.len(), 2, "one beyond --registry_max_agent_count pruned");
+    assert_eq!(h.master.registry(), &h.stored, "the master's copy is what was written");
+    // An hour on, both are past --registry_max_agent_age.
+    h.advance(Duration::from_secs(3600));
+    assert!(h.stored.unreachable.is_empty());
+    assert_eq!(h.master.registry(), &h.stored);
+}
+
+#[test]
 fn a_broken_agent_stream_loses_tasks_of_frameworks_that_do_not_checkpoint() {
     let mut h = Harness::new();
     let (agent, fw) = running_task(&mut h, framework_info("fw"));

@@ -236,6 +236,9 @@ fn summary(operation: &Operation) -> String {
         Operation::MarkGone { agent_id, .. } => format!("mark agent {agent_id} gone"),
         Operation::RemoveAgent(agent_id) => format!("remove agent {agent_id}"),
         Operation::SetWeights(weights) => format!("set weights of {} roles", weights.len()),
+        Operation::Prune { unreachable, gone } => {
+            format!("forget {} unreachable and {} gone agents (registry GC)", unreachable.len(), gone.len())
+        }
     }
 }
 

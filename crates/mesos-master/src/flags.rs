@@ -84,10 +84,17 @@ pub const SPECS: &[Spec] = &[
     Spec::value("zk_session_timeout", Some("10secs"), "ZooKeeper session timeout"),
     Spec::value("quorum", None, "Replicated log quorum").not_yet(),
     Spec::boolean("log_auto_initialize", true, "Initialise an empty replicated log").not_yet(),
-    Spec::value("registry_gc_interval", Some("15mins"), "Registry GC period").not_yet(),
-    Spec::value("registry_max_agent_age", Some("2weeks"), "Age limit of unreachable/gone entries").not_yet(),
-    Spec::value("registry_max_agent_count", Some("102400"), "Count limit of unreachable/gone entries")
-        .not_yet(),
+    Spec::value("registry_gc_interval", Some("15mins"), "How often unreachable and gone agents are pruned"),
+    Spec::value(
+        "registry_max_agent_age",
+        Some("2weeks"),
+        "Unreachable and gone agents older than this are pruned",
+    ),
+    Spec::value(
+        "registry_max_agent_count",
+        Some("102400"),
+        "At most this many unreachable (and as many gone) agents are kept in the registry",
+    ),
     Spec::value("agent_removal_rate_limit", None, "Agent removal rate limit")
         .with_aliases(&["slave_removal_rate_limit"])
         .not_yet(),
@@ -228,6 +235,12 @@ pub struct MasterFlags {
     pub zk: Option<mesos_election::ZkUrl>,
     /// `--zk_session_timeout`.
     pub zk_session_timeout: Duration,
+    /// `--registry_gc_interval`.
+    pub registry_gc_interval: Duration,
+    /// `--registry_max_agent_age`.
+    pub registry_max_agent_age: Duration,
+    /// `--registry_max_agent_count`.
+    pub registry_max_agent_count: usize,
     /// `--webui_dir`: where the web UI is served from instead of the built-in page.
     pub webui_dir: Option<PathBuf>,
     /// `--http_header_read_timeout`, `--http_idle_timeout`, `--max_http_connections`,
@@ -312,6 +325,10 @@ impl MasterFlags {
                     .to_string(),
             ));
         }
+        let registry_gc_interval = duration("registry_gc_interval")?;
+        if registry_gc_interval.is_zero() {
+            return Err(invalid("registry_gc_interval", "must be greater than 0".to_string()));
+        }
         let ip = flags.parse::<IpAddr>("ip")?;
         Ok(MasterFlags {
             ip,
@@ -361,6 +378,9 @@ impl MasterFlags {
             registry_fetch_timeout: duration("registry_fetch_timeout")?,
             zk,
             zk_session_timeout: duration("zk_session_timeout")?,
+            registry_gc_interval,
+            registry_max_agent_age: duration("registry_max_agent_age")?,
+            registry_max_agent_count: flags.parse::<usize>("registry_max_agent_count")?.unwrap_or(102_400),
             webui_dir: flags.get("webui_dir").map(PathBuf::from),
             http: mesos_http::server::Limits::from_flags(flags, DEFAULT_MAX_BODY_BYTES)?,
             raw: flags.all().map(|(k, v)| (k.to_string(), v.to_string())).collect(),
@@ -461,6 +481,18 @@ mod tests {
                 .unwrap();
         assert_eq!(flags.zk.as_ref().map(|u| u.path.as_str()), Some("/mesos"));
         assert_eq!(flags.zk_session_timeout, Duration::from_secs(3));
+        let flags = load(&[
+            "--registry=in_memory",
+            "--registry_gc_interval=1mins",
+            "--registry_max_agent_age=1days",
+            "--registry_max_agent_count=5",
+        ])
+        .unwrap();
+        assert_eq!(flags.registry_gc_interval, Duration::from_secs(60));
+        assert_eq!(flags.registry_max_agent_age, Duration::from_secs(86_400));
+        assert_eq!(flags.registry_max_agent_count, 5);
+        let err = load(&["--registry=in_memory", "--registry_gc_interval=0secs"]).unwrap_err().to_string();
+        assert!(err.contains("registry_gc_interval"), "{err}");
         let err = load(&["--registry=in_memory", "--weights=eng=-1"]).unwrap_err().to_string();
         assert!(err.contains("weights"), "{err}");
     }

@@ -102,6 +102,9 @@ pub async fn start(flags: MasterFlags) -> anyhow::Result<MasterHandle> {
     config.role_whitelist = flags.roles.clone();
     config.initial_weights = flags.weights.clone();
     config.root_submissions = flags.root_submissions;
+    config.registry_gc_interval = flags.registry_gc_interval;
+    config.registry_max_agent_age = flags.registry_max_agent_age;
+    config.registry_max_agent_count = flags.registry_max_agent_count;
     config.seed = rand_seed();
     // Checked before anything runs, so a bad --allocator fails the start rather than the
     // election.

@@ -10,7 +10,7 @@
 //! encoding ([`encode`], [`decode`]) is versioned and checksummed so a torn or foreign file is
 //! recognised as such rather than misread.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use mesos_proto::internal::{RegistryRecord, registry_record};
 use mesos_proto::v1::{AgentId, AgentInfo};
@@ -56,6 +56,33 @@ pub enum Operation {
     RemoveAgent(String),
     /// Replace role weights (role → weight; absent roles are reset to the default).
     SetWeights(BTreeMap<String, f64>),
+    /// Forget unreachable and gone agents (registry GC, `--registry_max_agent_age` and
+    /// `--registry_max_agent_count`): such an agent that comes back is a stranger.
+    Prune {
+        /// Unreachable agents to forget.
+        unreachable: BTreeSet<String>,
+        /// Gone agents to forget.
+        gone: BTreeSet<String>,
+    },
+}
+
+/// The unreachable and gone agents the registry must forget at `now_nanos`: in each list,
+/// those marked longer than `max_age_nanos` ago, and beyond that the oldest ones over
+/// `max_count` (as Mesos' master prunes them).
+pub fn prune_candidates(
+    registry: &Registry,
+    now_nanos: i64,
+    max_age_nanos: i64,
+    max_count: usize,
+) -> Operation {
+    let pick = |list: &BTreeMap<String, i64>| -> BTreeSet<String> {
+        let mut by_age: Vec<(&i64, &String)> = list.iter().map(|(id, at)| (at, id)).collect();
+        by_age.sort();
+        let expired = by_age.iter().filter(|(at, _)| now_nanos.saturating_sub(**at) > max_age_nanos).count();
+        let excess = by_age.len().saturating_sub(max_count);
+        by_age.iter().take(expired.max(excess)).map(|(_, id)| (*id).clone()).collect()
+    };
+    Operation::Prune { unreachable: pick(&registry.unreachable), gone: pick(&registry.gone) }
 }
 
 /// Why an operation cannot apply.
@@ -127,6 +154,12 @@ impl Operation {
                 }
                 registry.weights = weights.clone();
                 Ok(true)
+            }
+            Operation::Prune { unreachable, gone } => {
+                let before = registry.unreachable.len() + registry.gone.len();
+                registry.unreachable.retain(|id, _| !unreachable.contains(id));
+                registry.gone.retain(|id, _| !gone.contains(id));
+                Ok(registry.unreachable.len() + registry.gone.len() != before)
             }
         }
     }
@@ -297,5 +330,29 @@ mod tests {
         assert_eq!(Operation::MarkReachable(agent("a1")).apply(&mut registry), Ok(true));
         assert!(registry.agents.contains_key("a1"));
         assert!(registry.unreachable.is_empty());
+    }
+
+    #[test]
+    fn pruning_forgets_the_expired_then_the_oldest_beyond_the_count() {
+        let mut registry = Registry::default();
+        for (id, at) in [("u1", 10), ("u2", 50), ("u3", 90), ("u4", 95)] {
+            registry.unreachable.insert(id.into(), at);
+        }
+        for (id, at) in [("g1", 20), ("g2", 99)] {
+            registry.gone.insert(id.into(), at);
+        }
+        // At 100 with an age limit of 40: u1, u2 and g1 expired; at most 3 kept of each.
+        let prune = prune_candidates(&registry, 100, 40, 3);
+        let set = |ids: &[&str]| ids.iter().map(|s| s.to_string()).collect::<BTreeSet<String>>();
+        assert_eq!(prune, Operation::Prune { unreachable: set(&["u1", "u2"]), gone: set(&["g1"]) });
+        // Without expiry, only the oldest beyond the count go.
+        assert_eq!(
+            prune_candidates(&registry, 100, 1000, 2),
+            Operation::Prune { unreachable: set(&["u1", "u2"]), gone: set(&[]) }
+        );
+        assert_eq!(prune.apply(&mut registry), Ok(true));
+        assert_eq!(registry.unreachable.keys().collect::<Vec<_>>(), ["u3", "u4"]);
+        assert_eq!(registry.gone.keys().collect::<Vec<_>>(), ["g2"]);
+        assert_eq!(prune.apply(&mut registry), Ok(false), "nothing left to prune");
     }
 }

@@ -54,7 +54,8 @@ pub const UNREACHABLE_GIVE_UP: Duration = Duration::from_secs(600);
 impl BookTask {
     /// Whether the framework is done with it.
     pub fn settled(&self) -> bool {
-        self.state.is_terminal() || (self.abandoned && self.state == TaskState::TaskUnreachable)
+        self.state.is_terminal()
+            || (self.abandoned && matches!(self.state, TaskState::TaskUnreachable | TaskState::TaskUnknown))
     }
 }
 
@@ -417,7 +418,10 @@ impl Sim {
                     );
                 task.lost_maybe_back = state == TaskState::TaskLost
                     && (guess || (status.uuid.is_none() && task.lost_maybe_back && before == state));
-                if state != TaskState::TaskUnreachable {
+                // A task the master no longer knows (its unreachable agent was pruned from
+                // the registry: TASK_UNKNOWN) is given up on like one unreachable for long,
+                // as a partition-aware framework replaces both.
+                if !matches!(state, TaskState::TaskUnreachable | TaskState::TaskUnknown) {
                     task.unreachable_since = None;
                 } else if task.unreachable_since.is_none() {
                     task.unreachable_since = Some(self.now);

@@ -67,12 +67,18 @@ pub struct Behaviours {
     pub task_groups: bool,
     /// Some frameworks run their tasks under an executor of their own.
     pub custom_executors: bool,
+    /// The master prunes unreachable and gone agents from its registry every 20 s, keeping
+    /// one of each and none older than 2 minutes (registry GC).
+    pub registry_gc: bool,
 }
 
 impl Behaviours {
     /// Everything the simulator can do.
-    pub const ALL: Behaviours = Behaviours::UP_TO_CUSTOM_EXECUTORS;
-    /// Everything up to task groups and custom executors (today, everything).
+    pub const ALL: Behaviours = Behaviours::UP_TO_REGISTRY_GC;
+    /// Everything up to registry GC (today, everything).
+    pub const UP_TO_REGISTRY_GC: Behaviours =
+        Behaviours { registry_gc: true, ..Behaviours::UP_TO_CUSTOM_EXECUTORS };
+    /// Everything up to task groups and custom executors.
     pub const UP_TO_CUSTOM_EXECUTORS: Behaviours =
         Behaviours { task_groups: true, custom_executors: true, ..Behaviours::UP_TO_RESERVATIONS };
     /// Everything up to and including reservations and volumes.
@@ -83,6 +89,7 @@ impl Behaviours {
         reservations: true,
         task_groups: false,
         custom_executors: false,
+        registry_gc: false,
     };
     /// What the simulator did when its first regression seeds were found.
     pub const ORIGINAL: Behaviours = Behaviours {
@@ -92,6 +99,7 @@ impl Behaviours {
         reservations: false,
         task_groups: false,
         custom_executors: false,
+        registry_gc: false,
     };
     /// What the simulator did when the seeds found with suppress/revive and cleanup were.
     pub const SUPPRESS_AND_CLEANUP: Behaviours = Behaviours {
@@ -101,6 +109,7 @@ impl Behaviours {
         reservations: false,
         task_groups: false,
         custom_executors: false,
+        registry_gc: false,
     };
 }
 
@@ -252,7 +261,7 @@ impl Sim {
             swarm.restrict(allowed);
         }
         let now = EPOCH;
-        let master = MasterNode::new(seed, swarm.offer_timeout, now);
+        let master = MasterNode::new(seed, swarm.offer_timeout, options.behaviours.registry_gc, now);
         let mut sim = Sim {
             seed,
             options,
@@ -471,6 +480,7 @@ impl Sim {
             Behaviours::ORIGINAL => replay.push_str(" --behaviours original"),
             Behaviours::SUPPRESS_AND_CLEANUP => replay.push_str(" --behaviours suppress-and-cleanup"),
             Behaviours::UP_TO_RESERVATIONS => replay.push_str(" --behaviours up-to-reservations"),
+            Behaviours::UP_TO_CUSTOM_EXECUTORS => replay.push_str(" --behaviours up-to-custom-executors"),
             other => replay.push_str(&format!(" (with {other:?}: only from the library)")),
         }
         if let Some(sabotage) = self.options.sabotage {

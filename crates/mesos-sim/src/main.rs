@@ -42,9 +42,10 @@ fn main() -> ExitCode {
                 Some("original") => mesos_sim::Behaviours::ORIGINAL,
                 Some("suppress-and-cleanup") => mesos_sim::Behaviours::SUPPRESS_AND_CLEANUP,
                 Some("up-to-reservations") => mesos_sim::Behaviours::UP_TO_RESERVATIONS,
+                Some("up-to-custom-executors") => mesos_sim::Behaviours::UP_TO_CUSTOM_EXECUTORS,
                 _ => {
                     eprintln!(
-                        "mesos-sim: --behaviours is 'all' (the default), 'original', 'suppress-and-cleanup' or 'up-to-reservations'"
+                        "mesos-sim: --behaviours is 'all' (the default), 'original', 'suppress-and-cleanup', 'up-to-reservations' or 'up-to-custom-executors'"
                     );
                     return ExitCode::from(2);
                 }
@@ -62,7 +63,7 @@ fn main() -> ExitCode {
             ("--liveness", Some(v)) => options.liveness_budget = std::time::Duration::from_secs(v),
             ("--help", _) | ("-h", _) => {
                 println!(
-                    "usage: mesos-sim [--seed N | --seeds N [--start S]] [--steps M] [--liveness SECONDS] [--faults a,b,...] [--behaviours all|original|suppress-and-cleanup|up-to-reservations] [--trace LINES]"
+                    "usage: mesos-sim [--seed N | --seeds N [--start S]] [--steps M] [--liveness SECONDS] [--faults a,b,...] [--behaviours all|original|suppress-and-cleanup|up-to-reservations|up-to-custom-executors] [--trace LINES]"
                 );
                 return ExitCode::SUCCESS;
             }

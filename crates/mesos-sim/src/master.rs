@@ -45,8 +45,9 @@ pub enum StreamOwner {
 }
 
 impl MasterNode {
-    /// A master with an empty registry, started at `now`.
-    pub fn new(seed: u64, offer_timeout: Option<Duration>, now: Time) -> MasterNode {
+    /// A master with an empty registry, started at `now`; with `registry_gc`, one that prunes
+    /// its registry often and keeps little (see [`crate::Behaviours::registry_gc`]).
+    pub fn new(seed: u64, offer_timeout: Option<Duration>, registry_gc: bool, now: Time) -> MasterNode {
         let info = MasterInfo {
             id: String::new(),
             ip: 16777343,
@@ -63,6 +64,11 @@ impl MasterNode {
         config.agent_ping_timeout = Duration::from_secs(5);
         config.max_agent_ping_timeouts = 3;
         config.agent_reregister_timeout = Duration::from_secs(60);
+        if registry_gc {
+            config.registry_gc_interval = Duration::from_secs(20);
+            config.registry_max_agent_count = 1;
+            config.registry_max_agent_age = Duration::from_secs(120);
+        }
         let mut node = MasterNode {
             core: None,
             epoch: 0,

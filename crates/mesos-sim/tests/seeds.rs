@@ -112,7 +112,24 @@ fn seeds_that_found_bugs_stay_fixed() {
         (1287, ALL, "a task reconciled as gone was then reported dropped by its agent"),
     ];
     let executors = with_executors.into_iter().map(|case| (case, Behaviours::UP_TO_CUSTOM_EXECUTORS));
-    for ((seed, faults, bug), behaviours) in original.chain(later).chain(reservations).chain(executors) {
+    // Found once the master also pruned its registry: a task whose unreachable agent was
+    // forgotten is TASK_UNKNOWN to reconciliation, and its framework waited on it for ever.
+    let with_registry_gc: [(u64, &'static [Fault], &str); 2] = [
+        (
+            25,
+            ALL,
+            "the simulated framework waited for ever on a task the master had forgotten (TASK_UNKNOWN)",
+        ),
+        (
+            2081,
+            ALL,
+            "the simulated framework waited for ever on a task the master had forgotten (TASK_UNKNOWN)",
+        ),
+    ];
+    let registry_gc = with_registry_gc.into_iter().map(|case| (case, Behaviours::UP_TO_REGISTRY_GC));
+    for ((seed, faults, bug), behaviours) in
+        original.chain(later).chain(reservations).chain(executors).chain(registry_gc)
+    {
         // Each replays the run that found it: without the behaviours added since.
         let options = RunOptions { allowed_faults: Some(faults), behaviours, ..RunOptions::default() };
         if let Err(failure) = run(seed, options) {
