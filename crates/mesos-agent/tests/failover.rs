@@ -7,29 +7,13 @@ mod support;
 
 use std::time::Duration;
 
-use common::get_json;
+use common::{eventually, get_json};
 use mesos_agent::flags::AgentFlags;
 use mesos_zookeeper::testing::ZooKeeperServer;
 use serde_json::json;
 use support::{Scheduler, task};
 
 const WAIT: Duration = Duration::from_secs(30);
-
-/// Polls `path` on `addr` until `check` holds.
-async fn eventually(
-    addr: std::net::SocketAddr,
-    path: &str,
-    check: impl Fn(&serde_json::Value) -> bool,
-) -> serde_json::Value {
-    for _ in 0..300 {
-        let value = get_json(addr, path).await;
-        if check(&value) {
-            return value;
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-    panic!("{path} on {addr} never satisfied the check");
-}
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_agent_follows_the_new_leader_with_its_task_running() {

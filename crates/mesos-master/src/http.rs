@@ -108,27 +108,14 @@ pub async fn handle(request: Request<Incoming>, shared: Arc<Shared>) -> Result<R
         {
             webui_file(shared.info.webui_dir.as_deref(), &p["/master/".len()..]).await
         }
-        "/master" | "/master/index.html" => {
-            let mut response = Response::new(full(WEB_UI));
-            response
-                .headers_mut()
-                .insert(header::CONTENT_TYPE, HeaderValue::from_static("text/html; charset=utf-8"));
-            response
-        }
+        "/master" | "/master/index.html" => web_ui(),
         "/master/health" => match shared.registrar.failing() {
             None => text(StatusCode::OK, ""),
             Some(error) => {
                 text(StatusCode::SERVICE_UNAVAILABLE, &format!("The registry cannot be written: {error}"))
             }
         },
-        "/master/redirect" => {
-            let location = format!("//{}:{}", shared.info.hostname, shared.info.port);
-            let mut response = text(StatusCode::TEMPORARY_REDIRECT, "");
-            if let Ok(value) = HeaderValue::from_str(&location) {
-                response.headers_mut().insert(header::LOCATION, value);
-            }
-            response
-        }
+        "/master/redirect" => redirect(Some(format!("//{}:{}", shared.info.hostname, shared.info.port))),
         "/version" => json(&query, endpoints::version()),
         "/master/flags" => json(&query, endpoints::flags(&shared.info)),
         "/master/teardown" => teardown(request, &shared).await,
@@ -192,19 +179,20 @@ fn standby(
             json(query, endpoints::standby_state(&shared.own, leadership.leader.as_ref(), &shared.info))
         }
         "/metrics/snapshot" => json(query, serde_json::json!({ "master/elected": 0.0 })),
-        "/master" | "/master/index.html" => {
-            let mut response = Response::new(full(WEB_UI));
-            response
-                .headers_mut()
-                .insert(header::CONTENT_TYPE, HeaderValue::from_static("text/html; charset=utf-8"));
-            response
-        }
+        "/master" | "/master/index.html" => web_ui(),
         "/master/redirect" => redirect(leader_location("")),
         _ => {
             let original = request.uri().path_and_query().map_or(request.uri().path(), |p| p.as_str());
             redirect(leader_location(original))
         }
     }
+}
+
+/// The built-in web UI page.
+fn web_ui() -> Response<Body> {
+    let mut response = Response::new(full(WEB_UI));
+    response.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("text/html; charset=utf-8"));
+    response
 }
 
 /// `host:port` of a master, as Mesos puts it into redirects: its hostname, else its IP.

@@ -5,24 +5,8 @@ mod common;
 
 use std::time::Duration;
 
-use common::{body_text, get, get_json, master, post};
+use common::{body_text, eventually, get, get_json, master, post};
 use mesos_zookeeper::testing::ZooKeeperServer;
-
-/// Polls `path` on `addr` until `check` holds (elections take a few round trips).
-async fn eventually(
-    addr: std::net::SocketAddr,
-    path: &str,
-    check: impl Fn(&serde_json::Value) -> bool,
-) -> serde_json::Value {
-    for _ in 0..300 {
-        let value = get_json(addr, path).await;
-        if check(&value) {
-            return value;
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-    panic!("{path} on {addr} never satisfied the check");
-}
 
 fn elected(metrics: &serde_json::Value) -> bool {
     metrics["master/elected"] == 1.0

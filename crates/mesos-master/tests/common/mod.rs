@@ -35,6 +35,23 @@ pub async fn durable_master(work_dir: &std::path::Path, extra: &[&str]) -> Maste
     start(flags).await.expect("master starts")
 }
 
+/// Polls `path` on `addr` until `check` holds (elections and failovers take a few round
+/// trips), for up to 30 s.
+pub async fn eventually(
+    addr: SocketAddr,
+    path: &str,
+    check: impl Fn(&serde_json::Value) -> bool,
+) -> serde_json::Value {
+    for _ in 0..300 {
+        let value = get_json(addr, path).await;
+        if check(&value) {
+            return value;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    panic!("{path} on {addr} never satisfied the check");
+}
+
 /// Sends one request on a fresh connection.
 pub async fn send(addr: SocketAddr, request: Request<Full<Bytes>>) -> Response<Incoming> {
     let stream = TcpStream::connect(addr).await.expect("connect");
