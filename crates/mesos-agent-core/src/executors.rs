@@ -378,8 +378,31 @@ impl AgentCore {
             .get(&executor_id)
             .map(|e| matches!(e.state, ExecutorState::Registering | ExecutorState::Running));
         if usable == Some(false) {
-            // The executor is on its way out: these tasks cannot run on it.
+            // The executor is on its way out: these tasks cannot run on it. They are held
+            // with it until their end is acknowledged, as Mesos keeps an executor's terminated
+            // tasks, so a re-registration reports them rather than leaving the master to call
+            // them gone.
             let state = if fw.partition_aware() { TaskState::TaskDropped } else { TaskState::TaskLost };
+            if let Some(executor) = fw.executors.get_mut(&executor_id) {
+                for task in &tasks {
+                    let record = TaskRecord {
+                        info: task.clone(),
+                        state: TaskState::TaskStaging,
+                        delivered: false,
+                        latest: None,
+                    };
+                    executor.tasks.entry(task.task_id.value.clone()).or_insert(record);
+                    if checkpoint {
+                        // Recorded before its update, as a launched task is, so a restarted
+                        // agent still holds it.
+                        self.outputs.push_back(Output::CheckpointTask {
+                            framework_id: framework_id.clone(),
+                            executor_id: executor_id.clone(),
+                            task: Box::new(task.clone()),
+                        });
+                    }
+                }
+            }
             for task in tasks {
                 self.agent_update(
                     now,

@@ -961,3 +961,58 @@ fn a_shut_down_framework_takes_its_ended_executors_and_their_updates_with_it() {
     core.handle_timeout(secs(10_000));
     assert!(updates_sent(&drain(&mut core)).is_empty(), "no retries for a removed framework");
 }
+
+#[test]
+fn a_task_dropped_on_a_terminating_executor_is_held_and_reported_until_acknowledged() {
+    // mesos-sim seeds 765 and 1287: the agent reported nothing of such a task at
+    // re-registration, so a master that had restarted answered its reconciliation TASK_GONE
+    // while the agent's own update was still on its way.
+    let mut core = agent();
+    let custom = |id: &str| {
+        let mut task = command_task(id);
+        task.command = None;
+        task.executor = Some(ExecutorInfo {
+            executor_id: ExecutorId { value: "ex".into() },
+            command: Some(CommandInfo { value: Some("./my-executor".into()), ..Default::default() }),
+            ..Default::default()
+        });
+        task
+    };
+    run_for(&mut core, checkpointing_framework(), custom("t1"));
+    subscribe(&mut core, 1, "ex");
+    update(&mut core, "ex", "t1", TaskState::TaskRunning, 1);
+    core.stream_event(
+        secs(5),
+        AgentEvent {
+            r#type: Some(agent_event::Type::ShutdownExecutor as i32),
+            shutdown_executor: Some(agent_event::ShutdownExecutor {
+                framework_id: FrameworkId { value: FW.into() },
+                executor_id: ExecutorId { value: "ex".into() },
+            }),
+            ..Default::default()
+        },
+    );
+    drain(&mut core);
+    let outputs = run_for(&mut core, checkpointing_framework(), custom("t2"));
+    // The task is recorded before its update, then its end goes out.
+    let recorded = outputs
+        .iter()
+        .position(|o| matches!(o, Output::CheckpointTask { task, .. } if task.task_id.value == "t2"));
+    let written =
+        outputs.iter().position(|o| matches!(o, Output::CheckpointUpdate { key, .. } if key.1 == "t2"));
+    assert!(recorded.is_some() && recorded < written, "{outputs:?}");
+    for output in outputs {
+        if let Output::CheckpointUpdate {
+            key,
+            record: mesos_agent_core::status_updates::Record::Update(status),
+            ..
+        } = output
+        {
+            core.update_checkpointed(secs(6), &key, &status.uuid.unwrap_or_default(), true);
+        }
+    }
+    core.stream_closed(secs(7));
+    let (_, reregister) = next_reregistration(&mut core);
+    let t2 = reregister.tasks.iter().find(|t| t.task_id.value == "t2").expect("t2 is reported");
+    assert_eq!(t2.state, TaskState::TaskLost as i32);
+}

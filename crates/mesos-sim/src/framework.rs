@@ -40,10 +40,6 @@ pub struct BookTask {
     /// Whether its TASK_LOST was the master's guess about an unreachable agent, which the
     /// agent's return can undo (Mesos' docs warn non-partition-aware frameworks of this).
     pub lost_maybe_back: bool,
-    /// Whether its terminal state is the master's answer to reconciling a task it did not
-    /// know (TASK_GONE and the like, no uuid): the task's own end, still on its way from an
-    /// agent that did not report the task, may follow.
-    pub end_guessed: bool,
 }
 
 /// How long a partition-aware framework waits for an unreachable task before it replaces it.
@@ -390,9 +386,8 @@ impl Sim {
             if before.is_terminal() && !reconciliation && state != before {
                 // A lost task may turn out to have finished, or be reported again when its
                 // agent comes back (§6.10); any other terminal state is final.
-                let allowed = (before == TaskState::TaskLost
-                    && (state.is_terminal() || came_back || task.lost_maybe_back))
-                    || (task.end_guessed && state.is_terminal());
+                let allowed = before == TaskState::TaskLost
+                    && (state.is_terminal() || came_back || task.lost_maybe_back);
                 if !allowed {
                     problem = Some(format!(
                         "f{index} task {task_id}: {before:?} was followed by {state:?} ({reason:?})"
@@ -405,9 +400,6 @@ impl Sim {
             let back = reconciliation && before == TaskState::TaskLost && !state.is_terminal();
             if !(reconciliation && before.is_terminal()) || back {
                 task.state = state;
-                task.end_guessed = reconciliation
-                    && status.uuid.is_none()
-                    && matches!(state, TaskState::TaskGone | TaskState::TaskGoneByOperator);
                 let guess = status.uuid.is_none()
                     && matches!(
                         reason,
@@ -550,7 +542,6 @@ impl Sim {
                         unreachable_since: None,
                         abandoned: false,
                         lost_maybe_back: false,
-                        end_guessed: false,
                     },
                 );
             }

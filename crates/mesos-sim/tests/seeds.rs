@@ -108,8 +108,8 @@ fn seeds_that_found_bugs_stay_fixed() {
     let reservations = with_reservations.into_iter().map(|case| (case, Behaviours::UP_TO_RESERVATIONS));
     // Found once frameworks also launched task groups and ran custom executors.
     let with_executors: [(u64, &'static [Fault], &str); 2] = [
-        (765, ALL, "a task reconciled as gone was then reported dropped by its agent"),
-        (1287, ALL, "a task reconciled as gone was then reported dropped by its agent"),
+        (765, ALL, "an agent did not report a task it dropped on a terminating executor"),
+        (1287, ALL, "an agent did not report a task it dropped on a terminating executor"),
     ];
     let executors = with_executors.into_iter().map(|case| (case, Behaviours::UP_TO_CUSTOM_EXECUTORS));
     // Found once the master also pruned its registry: a task whose unreachable agent was
