@@ -7,13 +7,19 @@ use std::process::Output;
 use std::time::{Duration, Instant};
 
 async fn cluster(work: &std::path::Path) -> mesos_local::LocalCluster {
-    let args = vec![
+    cluster_with(work, &[]).await
+}
+
+/// A mesos-local cluster with `extra` flags, its agents registered.
+async fn cluster_with(work: &std::path::Path, extra: &[&str]) -> mesos_local::LocalCluster {
+    let mut args = vec![
         "--port=0".to_string(),
         format!("--work_dir={}", work.display()),
         format!("--launcher_dir={}", bins::launcher_dir()),
         "--registration_backoff_factor=10ms".to_string(),
         "--allocation_interval=50ms".to_string(),
     ];
+    args.extend(extra.iter().map(|s| s.to_string()));
     let flags = mesos_flags::Flags::load(&mesos_local::specs(), args, std::iter::empty()).expect("flags");
     let mut cluster = mesos_local::start(&flags).await.expect("cluster");
     for agent in &mut cluster.agents {
@@ -143,17 +149,7 @@ async fn a_missing_master_is_reported_within_a_bounded_time() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_zk_master_url_finds_the_leader_of_several() {
     let work = tempfile::tempdir().expect("dir");
-    let args = vec![
-        "--num_masters=2".to_string(),
-        "--port=0".to_string(),
-        format!("--work_dir={}", work.path().display()),
-        format!("--launcher_dir={}", bins::launcher_dir()),
-        "--registration_backoff_factor=10ms".to_string(),
-        "--allocation_interval=50ms".to_string(),
-    ];
-    let flags = mesos_flags::Flags::load(&mesos_local::specs(), args, std::iter::empty()).expect("flags");
-    let mut cluster = mesos_local::start(&flags).await.expect("cluster");
-    cluster.agents[0].registered(Duration::from_secs(20)).await.expect("agent registers");
+    let cluster = cluster_with(work.path(), &["--num_masters=2"]).await;
     let ok = execute(&[
         format!("--master={}", cluster.master_url()),
         "--name=hi".into(),
