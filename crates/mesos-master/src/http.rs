@@ -54,6 +54,8 @@ pub struct Leadership {
     pub elected: bool,
     /// The leading master, once one is known.
     pub leader: Option<MasterInfo>,
+    /// Why no leader can be known, while that lasts (ZooKeeper unreachable).
+    pub problem: Option<String>,
 }
 
 impl Shared {
@@ -115,7 +117,9 @@ pub async fn handle(request: Request<Incoming>, shared: Arc<Shared>) -> Result<R
                 text(StatusCode::SERVICE_UNAVAILABLE, &format!("The registry cannot be written: {error}"))
             }
         },
-        "/master/redirect" => redirect(Some(format!("//{}:{}", shared.info.hostname, shared.info.port))),
+        "/master/redirect" => {
+            redirect(Some(format!("//{}:{}", shared.info.hostname, shared.info.port)), None)
+        }
         "/version" => json(&query, endpoints::version()),
         "/master/flags" => json(&query, endpoints::flags(&shared.info)),
         "/master/teardown" => teardown(request, &shared).await,
@@ -180,10 +184,10 @@ fn standby(
         }
         "/metrics/snapshot" => json(query, serde_json::json!({ "master/elected": 0.0 })),
         "/master" | "/master/index.html" => web_ui(),
-        "/master/redirect" => redirect(leader_location("")),
+        "/master/redirect" => redirect(leader_location(""), leadership.problem.as_deref()),
         _ => {
             let original = request.uri().path_and_query().map_or(request.uri().path(), |p| p.as_str());
-            redirect(leader_location(original))
+            redirect(leader_location(original), leadership.problem.as_deref())
         }
     }
 }
@@ -207,10 +211,14 @@ fn authority(info: &MasterInfo) -> String {
     format!("{host}:{port}")
 }
 
-/// 307 to `location`, or 503 while no master leads.
-fn redirect(location: Option<String>) -> Response<Body> {
+/// 307 to `location`, or 503 while no master leads (saying why, if this master knows).
+fn redirect(location: Option<String>, problem: Option<&str>) -> Response<Body> {
     let Some(location) = location else {
-        return text(StatusCode::SERVICE_UNAVAILABLE, "No master is currently leading; try again shortly");
+        let message = match problem {
+            Some(problem) => format!("No master is currently leading: this master {problem}"),
+            None => "No master is currently leading; try again shortly".to_string(),
+        };
+        return text(StatusCode::SERVICE_UNAVAILABLE, &message);
     };
     let mut response = text(StatusCode::TEMPORARY_REDIRECT, "");
     if let Ok(value) = HeaderValue::from_str(&location) {

@@ -127,7 +127,11 @@ pub async fn start(flags: MasterFlags) -> anyhow::Result<MasterHandle> {
     let election = match flags.zk.clone() {
         None => {
             leader.lead().await?;
-            leadership_tx.send_replace(http::Leadership { elected: true, leader: Some(info.clone()) });
+            leadership_tx.send_replace(http::Leadership {
+                elected: true,
+                leader: Some(info.clone()),
+                problem: None,
+            });
             None
         }
         Some(url) => {
@@ -229,6 +233,12 @@ async fn follow_election(
             mesos_zookeeper::Event::Leader(info) => {
                 tracing::info!(leader = ?info.as_ref().and_then(|i| i.pid.as_deref()), "detected the leading master");
                 leadership.send_modify(|l| l.leader = info);
+            }
+            mesos_zookeeper::Event::Unreachable(problem) => {
+                leadership.send_modify(|l| l.problem = Some(problem));
+            }
+            mesos_zookeeper::Event::Reachable => {
+                leadership.send_modify(|l| l.problem = None);
             }
             mesos_zookeeper::Event::Elected => {
                 let Some(starting) = leader.take() else { continue };

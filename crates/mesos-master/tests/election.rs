@@ -67,3 +67,24 @@ async fn a_leader_whose_group_turns_unreadable_stops() {
     assert!(reason.contains("lost the leadership"), "{reason}");
     m1.stop().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_master_that_cannot_reach_zookeeper_stands_by_and_says_why() {
+    let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let zk = format!("--zk=zk://127.0.0.1:{closed}/mesos");
+    let m = master(&[&zk, "--zk_session_timeout=1secs"]).await;
+    let mut said = String::new();
+    for _ in 0..300 {
+        let response = get(m.addr, "/master/redirect").await;
+        assert_eq!(response.status(), 503, "no master leads");
+        said = body_text(response).await;
+        if said.contains("cannot reach ZooKeeper") {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert!(said.contains("--zk") && said.contains(&closed.to_string()), "{said}");
+    assert_eq!(get_json(m.addr, "/metrics/snapshot").await["master/elected"], 0.0);
+    assert!(get_json(m.addr, "/master/state").await.get("leader_info").is_none());
+    m.stop().await;
+}

@@ -30,6 +30,10 @@ pub enum Event {
     /// Detection cannot go on (the group holds a node no Mesos writes, or ZooKeeper refused
     /// us); the message names the cause.
     Failed(String),
+    /// ZooKeeper cannot be reached (yet); the election keeps trying. The message says why.
+    Unreachable(String),
+    /// A session with ZooKeeper is open (again).
+    Reachable,
 }
 
 /// Starts contending (with `config.own`) or only detecting, in the group `url` names, on
@@ -68,8 +72,8 @@ pub fn follow_leader(
                         leader.send_replace(None);
                         return;
                     }
-                    // A detector does not contend.
-                    Some(Event::Elected | Event::LostLeadership) => {}
+                    // A detector does not contend; the election logs unreachable servers.
+                    Some(Event::Elected | Event::LostLeadership | Event::Unreachable(_) | Event::Reachable) => {}
                     None => return,
                 },
                 () = leader.closed() => return,
@@ -188,11 +192,14 @@ async fn connect(
         }
         match connector.connect(&url.servers).await {
             Ok(client) => {
+                let _ = events.send(Event::Reachable);
                 let state = client.state_watcher();
                 return Some(Session { client, state, children: None });
             }
             Err(error) => {
                 tracing::warn!(%url, %error, "cannot reach ZooKeeper (--zk); retrying in {retry_interval:?}");
+                let _ = events
+                    .send(Event::Unreachable(format!("cannot reach ZooKeeper at {url} (--zk): {error}")));
                 tokio::select! {
                     _ = tokio::time::sleep(retry_interval) => {}
                     _ = events.closed() => return None,

@@ -40,11 +40,17 @@ async fn within<T>(what: &str, operation: impl std::future::Future<Output = T>) 
         .unwrap_or_else(|_| panic!("{what} took over 30 s"))
 }
 
+/// The next conclusion of the election (connection news skipped).
 async fn next(events: &mut UnboundedReceiver<Event>) -> Event {
-    tokio::time::timeout(Duration::from_secs(30), events.recv())
-        .await
-        .expect("an election event within 30 s")
-        .expect("the election task runs")
+    loop {
+        let event = tokio::time::timeout(Duration::from_secs(30), events.recv())
+            .await
+            .expect("an election event within 30 s")
+            .expect("the election task runs");
+        if !matches!(event, Event::Reachable | Event::Unreachable(_)) {
+            return event;
+        }
+    }
 }
 
 /// Waits for the leader `id`, skipping the leaders seen on the way.
@@ -131,4 +137,23 @@ async fn a_node_no_mesos_writes_fails_detection_with_its_name() {
         Event::Failed(reason) => assert!(reason.contains("strange_0000000001"), "{reason}"),
         other => panic!("expected a failure, got {other:?}"),
     }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_unreachable_zookeeper_is_reported_with_the_flag_and_the_election_keeps_trying() {
+    let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let url = ZkUrl::parse(&format!("zk://127.0.0.1:{closed}/mesos")).unwrap();
+    let mut config = config(Some(master("m1", 5051)));
+    config.session_timeout = Duration::from_secs(1);
+    let mut events = spawn(url, config);
+    let event = tokio::time::timeout(Duration::from_secs(30), events.recv()).await.expect("news in time");
+    match event {
+        Some(Event::Unreachable(reason)) => {
+            assert!(reason.contains("--zk") && reason.contains(&closed.to_string()), "{reason}")
+        }
+        other => panic!("expected the servers to be unreachable, got {other:?}"),
+    }
+    // It keeps trying: another report follows.
+    let again = tokio::time::timeout(Duration::from_secs(30), events.recv()).await.expect("retries");
+    assert!(matches!(again, Some(Event::Unreachable(_))), "{again:?}");
 }
