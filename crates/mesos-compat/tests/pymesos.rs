@@ -4,44 +4,16 @@
 
 #[path = "../../mesos-local/tests/support/bins.rs"]
 mod bins;
+mod support;
 
-use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Output, Stdio};
+use std::path::Path;
+use std::process::{Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
-fn workspace() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
-}
-
-/// The virtualenv's python, made once by the project's own script.
-fn python() -> PathBuf {
-    let output = Command::new(workspace().join("scripts/pymesos-env.sh"))
-        .env("PYMESOS_VENV", workspace().join("target/pymesos-venv"))
-        .stderr(Stdio::inherit())
-        .output()
-        .expect("scripts/pymesos-env.sh runs");
-    assert!(output.status.success(), "installing pymesos failed (see above)");
-    PathBuf::from(String::from_utf8_lossy(&output.stdout).trim().to_string())
-}
-
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0").and_then(|l| l.local_addr()).map(|a| a.port()).expect("port")
-}
-
-/// Started processes, killed by pid when dropped.
-struct Processes(Vec<Child>);
-
-impl Drop for Processes {
-    fn drop(&mut self) {
-        for child in &mut self.0 {
-            let _ = child.kill();
-            let _ = child.wait();
-        }
-    }
-}
+use support::{Process, free_port, http_get, python, script};
 
 /// A master and an agent, as separate processes; returns the master's address.
-fn cluster(work: &Path) -> (String, Processes) {
+fn cluster(work: &Path) -> (String, Vec<Process>) {
     let master_port = free_port();
     let agent_port = free_port();
     let log = |name: &str| std::fs::File::create(work.join(name)).expect("log");
@@ -71,7 +43,7 @@ fn cluster(work: &Path) -> (String, Processes) {
         .stderr(log("agent.err"))
         .spawn()
         .expect("agent starts");
-    let processes = Processes(vec![master, agent]);
+    let processes = vec![Process(master), Process(agent)];
     // Ready when the master lists the agent.
     let deadline = Instant::now() + Duration::from_secs(30);
     loop {
@@ -83,23 +55,6 @@ fn cluster(work: &Path) -> (String, Processes) {
         std::thread::sleep(Duration::from_millis(100));
     }
     (format!("127.0.0.1:{master_port}"), processes)
-}
-
-/// A plain HTTP/1.0 GET on loopback; empty if nothing answers.
-fn http_get(port: u16, path: &str) -> String {
-    use std::io::{Read, Write};
-    let Ok(mut stream) = std::net::TcpStream::connect(("127.0.0.1", port)) else { return String::new() };
-    let _ = stream.set_read_timeout(Some(Duration::from_secs(5)));
-    if stream.write_all(format!("GET {path} HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n").as_bytes()).is_err() {
-        return String::new();
-    }
-    let mut response = String::new();
-    let _ = stream.read_to_string(&mut response);
-    response
-}
-
-fn script(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("pymesos").join(name)
 }
 
 fn run(python: &Path, args: &[&str]) -> Output {

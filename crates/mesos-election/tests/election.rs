@@ -71,18 +71,23 @@ fn a_follower_takes_over_when_the_leaders_node_goes_and_the_old_leader_data_is_n
     assert_eq!(actions, vec![Action::Leader(Some(m2)), Action::Elected]);
 }
 
-#[test]
-fn a_leader_disconnected_past_the_session_timeout_stops_leading_before_the_servers_say_so() {
-    let me = info("m1");
+/// A master elected alone in the group, as member `node`.
+fn elected_alone(me: &MasterInfo, node: &str) -> Election {
     let mut election = Election::new(Config::new(Some(me.clone())));
     election.start();
     election.handle(at(0), Input::Connected);
     election.handle(at(0), Input::PathReady);
-    election.handle(at(0), Input::Created { name: "json.info_0000000001".into() });
-    election.handle(at(0), Input::Children { children: vec!["json.info_0000000001".into()] });
-    let data = mesos_election::group::encode(&me);
-    election.handle(at(0), Input::Data { name: "json.info_0000000001".into(), data });
+    election.handle(at(0), Input::Created { name: node.into() });
+    election.handle(at(0), Input::Children { children: vec![node.into()] });
+    let data = mesos_election::group::encode(me);
+    election.handle(at(0), Input::Data { name: node.into(), data });
     assert!(election.elected());
+    election
+}
+
+#[test]
+fn a_leader_disconnected_past_the_session_timeout_stops_leading_before_the_servers_say_so() {
+    let mut election = elected_alone(&info("m1"), "json.info_0000000001");
     assert!(election.handle(at(5), Input::Disconnected).is_empty());
     assert_eq!(election.deadline(), Some(at(15)));
     assert!(election.tick(at(14)).is_empty(), "still within the session timeout");
@@ -116,16 +121,7 @@ fn a_follower_whose_session_expires_contends_again_in_the_new_one() {
 
 #[test]
 fn a_leader_that_sees_another_leader_stops_and_an_unknown_label_fails_detection() {
-    let me = info("m1");
-    let mut election = Election::new(Config::new(Some(me.clone())));
-    election.start();
-    election.handle(at(0), Input::Connected);
-    election.handle(at(0), Input::PathReady);
-    election.handle(at(0), Input::Created { name: "json.info_0000000005".into() });
-    election.handle(at(0), Input::Children { children: vec!["json.info_0000000005".into()] });
-    let data = mesos_election::group::encode(&me);
-    election.handle(at(0), Input::Data { name: "json.info_0000000005".into(), data });
-    assert!(election.elected());
+    let mut election = elected_alone(&info("m1"), "json.info_0000000005");
     let children = vec!["json.info_0000000005".into(), "other_0000000001".into()];
     election.handle(at(1), Input::Children { children });
     let actions =
